@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"mailsetup/assets/i18n"
+	"mailsetup/profiles"
+	"mailsetup/profiles/discover"
+)
+
+func init() {
+	Register(Command{
+		Name:    "detect",
+		Summary: "find the mail server settings for an address",
+		Usage:   "[--json] [--sources LIST] [--ispdb URL] [--dns HOST:PORT] [--timeout D] [--lang L] ADDRESS",
+		Run:     runDetect,
+	})
+}
+
+func runDetect(env *Env, args []string) int {
+	fs := newFlags(env, "detect", "[--json] [--sources LIST] [--ispdb URL] [--dns HOST:PORT] [--timeout D] [--lang L] ADDRESS")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	var d discoveryFlags
+	d.register(fs)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	addr, err := parseAddressArg(pos)
+	if err != nil {
+		return fail(env, "%v", err)
+	}
+	opts, err := d.options()
+	if err != nil {
+		return fail(env, "%v", err)
+	}
+	lang, err := d.language(env)
+	if err != nil {
+		return fail(env, "%v", err)
+	}
+	res, err := discover.Discover(env.context(), addr, opts)
+	if err != nil && res == nil {
+		fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
+		return ExitFailed
+	}
+	cfg := res.Config
+	if cfg != nil {
+		translateNotes(cfg, lang)
+	}
+	if *asJSON {
+		return printDetectJSON(env, addr, res)
+	}
+	if cfg == nil {
+		fmt.Fprintln(env.Stdout, i18n.T(lang, "cli.detect.none", map[string]string{"Domain": addr.DomainUnicode}))
+		printTrace(env.Stdout, res.Trace)
+		return ExitFailed
+	}
+	printConfig(env.Stdout, lang, cfg)
+	return ExitOK
+}
+
+// notFoundJSON is detect's JSON answer when nothing was found.
+type notFoundJSON struct {
+	Address  string                `json:"address"`
+	Domain   string                `json:"domain"`
+	Provider *profiles.Provider    `json:"provider"`
+	Source   *string               `json:"source"`
+	Incoming []profiles.Server     `json:"incoming"`
+	Outgoing []profiles.Server     `json:"outgoing"`
+	Notes    []profiles.Note       `json:"notes"`
+	Warnings []string              `json:"warnings"`
+	Trace    []profiles.TraceEntry `json:"trace"`
+}
+
+func printDetectJSON(env *Env, addr profiles.Address, res *discover.Result) int {
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if res.Config == nil {
+		_ = enc.Encode(notFoundJSON{
+			Address: addr.String(), Domain: addr.Domain,
+			Incoming: []profiles.Server{}, Outgoing: []profiles.Server{},
+			Notes: []profiles.Note{}, Warnings: []string{"no settings were found for " + addr.Domain},
+			Trace: res.Trace,
+		})
+		return ExitFailed
+	}
+	res.Config.Normalize()
+	if err := enc.Encode(res.Config); err != nil {
+		fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+// printConfig writes the settings as a short table a person can read.
+func printConfig(w io.Writer, lang string, cfg *profiles.Config) {
+	t := func(key string, args any) string { return i18n.T(lang, key, args) }
+	domain := cfg.Domain
+	if cfg.DomainUnicode != "" {
+		domain = cfg.DomainUnicode + " (" + cfg.Domain + ")"
+	}
+	fmt.Fprintf(w, "%s: %s\n", t("cli.address", nil), cfg.Address)
+	fmt.Fprintf(w, "%s: %s (%s)\n", t("cli.provider", nil), cfg.Provider.Name, domain)
+	fmt.Fprintf(w, "%s: %s\n\n", t("cli.source", nil), cfg.Source)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\t%s\n", t("cli.col.protocol", nil), t("cli.col.server", nil), t("cli.col.port", nil), t("cli.col.security", nil), t("cli.col.username", nil))
+	rows := func(label string, list []profiles.Server) {
+		for i, s := range list {
+			l := label
+			if i > 0 {
+				l = ""
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", l, strings.ToUpper(string(s.Protocol)), s.Host, s.Port, t("security."+string(s.Security), nil), s.Username)
+		}
+	}
+	rows(t("cli.incoming", nil), cfg.Incoming)
+	rows(t("cli.outgoing", nil), cfg.Outgoing)
+	_ = tw.Flush()
+	if len(cfg.Notes) > 0 {
+		fmt.Fprintf(w, "\n%s:\n", t("cli.notes", nil))
+		for _, n := range cfg.Notes {
+			fmt.Fprintf(w, "  • %s\n", n.Text)
+			if n.URL != "" {
+				fmt.Fprintf(w, "    %s\n", n.URL)
+			}
+		}
+	}
+	for _, warn := range cfg.Warnings {
+		fmt.Fprintf(w, "! %s\n", warn)
+	}
+}
+
+func printTrace(w io.Writer, trace []profiles.TraceEntry) {
+	for _, e := range trace {
+		detail := e.Detail
+		if detail == "" {
+			detail = e.URL
+		}
+		fmt.Fprintf(w, "  %-13s %-9s %5d ms  %s\n", e.Source, e.Outcome, e.ElapsedMS, detail)
+	}
+}
+
+// exitForConfigError maps resolveConfig's errors to an exit status.
+func exitForConfigError(env *Env, err error) int {
+	if errors.Is(err, errNotFound) {
+		fmt.Fprintln(env.Stderr, "mailsetup: no settings were found for this address; give them with --incoming and --outgoing")
+		return ExitFailed
+	}
+	return fail(env, "%v", err)
+}
