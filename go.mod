@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	fyne.io/fyne/v2 v2.8.1
+	github.com/miekg/dns v1.1.73
 	golang.org/x/net v0.62.0
 	golang.org/x/text v0.43.0
 )
