@@ -32,7 +32,7 @@ type run struct {
 	dns    *resolver
 	dialer *net.Dialer
 
-	mu    sync.Mutex
+	mu     sync.Mutex
 	report *guessReport // the guess source's network findings, once done
 }
 
