@@ -191,6 +191,7 @@ func Discover(ctx context.Context, addr profiles.Address, opts Options) (*Result
 		}
 		return true
 	}
+	timedOut := false
 loop:
 	for len(done) < len(sources) {
 		select {
@@ -203,6 +204,7 @@ loop:
 				break loop
 			}
 		case <-overall.Done():
+			timedOut = true
 			break loop
 		}
 	}
@@ -218,7 +220,7 @@ loop:
 			switch {
 			case ctx.Err() != nil:
 				e.Outcome, e.Detail = profiles.OutcomeCancelled, "the discovery was cancelled"
-			case overall.Err() != nil:
+			case timedOut:
 				e.Outcome, e.Detail = profiles.OutcomeTimeout, fmt.Sprintf("no answer within the overall deadline of %s", timeout)
 			default:
 				e.Outcome, e.Detail = profiles.OutcomeCancelled, "not needed: a better source had already answered"
