@@ -260,7 +260,7 @@ func traceEntry(src profiles.Source, ans answer, sctx context.Context, d time.Du
 	switch {
 	case ans.cfg != nil:
 		e.Outcome = profiles.OutcomeFound
-	case ans.err != nil && (errors.Is(ans.err, context.DeadlineExceeded) || errors.Is(sctx.Err(), context.DeadlineExceeded)):
+	case ans.err != nil && (errors.Is(ans.err, context.DeadlineExceeded) || errors.Is(sctx.Err(), context.DeadlineExceeded) || isTimeout(ans.err)):
 		e.Outcome = profiles.OutcomeTimeout
 		e.Detail = joinDetail(ans.detail, ans.err.Error())
 	case ans.err != nil && errors.Is(ans.err, context.Canceled):
