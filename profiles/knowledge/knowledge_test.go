@@ -812,3 +812,45 @@ func BenchmarkLookup(b *testing.B) {
 		kb.Lookup(domains[i%len(domains)])
 	}
 }
+
+// FuzzLoad feeds arbitrary provider files to the loader: it must never
+// panic, and whatever it accepts must validate and yield usable settings.
+func FuzzLoad(f *testing.F) {
+	entries, err := fs.ReadDir(embedded, "providers")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := fs.ReadFile(embedded, "providers/"+e.Name())
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(providerFile("a", `"domains": ["example.net"], `+goodServers)))
+	f.Add([]byte(`{}`))
+	addr := profiles.Address{Local: "ivan+tag", Domain: "example.net", DomainUnicode: "example.net"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		kb, err := Load(fstest.MapFS{"p/a.json": {Data: data}}, "p")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "knowledge: ") {
+				t.Errorf("error without package prefix: %v", err)
+			}
+			return
+		}
+		for _, p := range kb.Providers() {
+			if err := p.Validate(); err != nil {
+				t.Errorf("accepted an invalid provider: %v", err)
+			}
+			cfg := p.ConfigFor(addr, profiles.SourceBuiltin)
+			if !cfg.Found() {
+				t.Errorf("accepted provider %s gives incomplete settings", p.ID)
+			}
+			for _, d := range p.Domains {
+				if q, ok := kb.Lookup(d); !ok || q != p {
+					t.Errorf("domain %s of %s not found", d, p.ID)
+				}
+			}
+		}
+	})
+}
