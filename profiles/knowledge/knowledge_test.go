@@ -854,3 +854,12 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Load(embedded, "providers"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
