@@ -308,6 +308,7 @@ func LimitsNote(provider string, l profiles.Limits) (profiles.Note, bool) {
 		}
 	}
 	add("MessageSizeMB", l.MessageSizeMB)
+	add("AttachmentSizeMB", l.AttachmentSizeMB)
 	add("RecipientsPerMessage", l.RecipientsPerMessage)
 	add("MessagesPerDay", l.MessagesPerDay)
 	add("Connections", l.Connections)

@@ -28,7 +28,7 @@ func noteArgs(p *Provider, n NoteTemplate) map[string]string {
 // limitArgs are the arguments LimitsNote may pass to note.limits and note.limit.*.
 var limitArgs = map[string]string{
 	"Provider": "X", "MessageSizeMB": "1", "RecipientsPerMessage": "2", "MessagesPerDay": "3",
-	"Connections": "4", "List": "a; b", "Parts": "MessageSizeMB",
+	"Connections": "4", "AttachmentSizeMB": "5", "List": "a; b", "Parts": "MessageSizeMB",
 }
 
 // executeStrict renders src with missing arguments treated as errors, so a
@@ -229,7 +229,7 @@ func TestNotesCatalogs(t *testing.T) {
 				t.Errorf("notes.%s.json lacks %s", lang, key)
 			}
 		}
-		for _, key := range []string{"note.limits", "note.limit.MessageSizeMB", "note.limit.RecipientsPerMessage", "note.limit.MessagesPerDay", "note.limit.Connections"} {
+		for _, key := range []string{"note.limits", "note.limit.MessageSizeMB", "note.limit.AttachmentSizeMB", "note.limit.RecipientsPerMessage", "note.limit.MessagesPerDay", "note.limit.Connections"} {
 			if _, err := executeStrict(cat[lang][key], limitArgs); err != nil {
 				t.Errorf("%s in %s: %v", key, lang, err)
 			}
@@ -447,6 +447,17 @@ func TestDetectSeedDomains(t *testing.T) {
 		dev := noteByKind(cfg, profiles.NoteDevices)
 		if len(dev) != 1 || dev[0].Args["Host"] != "smtp-devices.yandex.com" || !strings.Contains(dev[0].Text, "smtp-devices.yandex.com") {
 			t.Errorf("devices note %+v", dev)
+		}
+	})
+	t.Run("rambler attachment limit", func(t *testing.T) {
+		cfg, _ := kb.Detect(mustParse(t, "ivan@rambler.ru"))
+		lim := noteByKind(cfg, profiles.NoteLimit)
+		found := false
+		for _, n := range lim {
+			found = found || (n.Key == "note.limits" && strings.Contains(n.Text, "20 MB"))
+		}
+		if !found {
+			t.Errorf("limit notes %+v do not mention 20 MB attachments", lim)
 		}
 	})
 	t.Run("gmail limits", func(t *testing.T) {
