@@ -43,7 +43,7 @@ func BenchmarkDiscoverLatency(b *testing.B) {
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			w := newWorld(b)
-			w.dns.delay = mxDelay
+			w.dns.setDelay(mxDelay)
 			if c.mx {
 				w.dns.add("example.test. 300 IN MX 10 mx.yandex.net.")
 			}
@@ -58,7 +58,7 @@ func BenchmarkDiscoverLatency(b *testing.B) {
 			var adH http.Handler = delayed(adDelay, "")
 			if c.hangAll {
 				ac, isp, adH = hang, hang, hang
-				w.dns.delay = 3 * time.Second
+				w.dns.setDelay(3 * time.Second)
 			}
 			if !c.noAC {
 				httpsServer(b, w.ca, w.nw, ac, "autoconfig.example.test", "example.test")

@@ -345,3 +345,15 @@ func traceOf(res *Result, src profiles.Source) profiles.TraceEntry {
 	}
 	return profiles.TraceEntry{}
 }
+
+func (ds *dnsServer) setDelay(d time.Duration) {
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	ds.delay = d
+}
+
+func (ds *dnsServer) setAD(ad bool) {
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	ds.ad = ad
+}

@@ -96,7 +96,7 @@ func TestLowerSourceAnswersWhenBetterFail(t *testing.T) {
 
 func TestEverythingHangs(t *testing.T) {
 	w := newWorld(t)
-	w.dns.delay = 1500 * time.Millisecond
+	w.dns.setDelay(1500 * time.Millisecond)
 	httpsServer(t, w.ca, w.nw, hang, "autoconfig.example.test", "example.test", "ispdb.test", "autodiscover.example.test")
 	httpServer(t, w.nw, hang, "autoconfig.example.test")
 	hangGuess(w, "example.test")

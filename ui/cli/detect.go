@@ -175,6 +175,9 @@ func printTrace(w io.Writer, trace []profiles.TraceEntry) {
 		if detail == "" {
 			detail = e.URL
 		}
+		if r := []rune(detail); len(r) > 300 {
+			detail = string(r[:300]) + "… (--json shows all)"
+		}
 		fmt.Fprintf(w, "  %-13s %-9s %5d ms  %s\n", e.Source, e.Outcome, e.ElapsedMS, detail)
 	}
 }
