@@ -146,3 +146,24 @@ func TestProgress(t *testing.T) {
 		t.Fatalf("progress %v", got)
 	}
 }
+
+// A stale domain autoconfig still wins by rank, but the MX answer is kept
+// and the difference is said, not silently shadowed.
+func TestStaleAutoconfigDoesNotHideMX(t *testing.T) {
+	w := newWorld(t)
+	w.dns.add("corp.test. 300 IN MX 10 mx.yandex.net.")
+	httpsServer(t, w.ca, w.nw, delayed(200*time.Millisecond, autoconfigXML("imap.old-hoster.test", 143, "STARTTLS", "smtp.old-hoster.test")), "autoconfig.corp.test")
+	o := w.opts(profiles.SourceAutoconfig, profiles.SourceMX)
+	o.HTTPSOnly = true
+	res := detect(t, w, "boss@corp.test", o)
+	if res.Config == nil || res.Config.Source != profiles.SourceAutoconfig {
+		t.Fatalf("config %+v trace %+v", res.Config, res.Trace)
+	}
+	if len(res.Candidates) != 1 || res.Candidates[0].Provider.ID != "yandex" {
+		t.Fatalf("candidates %+v", res.Candidates)
+	}
+	d := strings.Join(res.Config.Differences, "\n")
+	if !strings.Contains(d, "autoconfig says IMAP imap.old-hoster.test:143 STARTTLS") || !strings.Contains(d, "mx says IMAP imap.yandex.") {
+		t.Fatalf("differences %q", d)
+	}
+}
