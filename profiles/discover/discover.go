@@ -163,7 +163,32 @@ func Discover(ctx context.Context, addr profiles.Address, opts Options) (*Result
 
 	start := time.Now()
 	ch := make(chan outcome, len(sources))
+	done := map[profiles.Source]outcome{}
+	// The built-in list answers in microseconds from memory: ask it first, so
+	// a known provider's address is never sent to the network at all.
+	launch := sources
 	for _, src := range sources {
+		if src != profiles.SourceBuiltin {
+			continue
+		}
+		if opts.Progress != nil {
+			opts.Progress(profiles.TraceEntry{Source: src, Outcome: OutcomeStarted})
+		}
+		t0 := time.Now()
+		ans := r.run(overall, src)
+		o := outcome{src: src, ans: ans, entry: traceEntry(src, ans, overall, time.Since(t0))}
+		done[src] = o
+		if opts.Progress != nil {
+			opts.Progress(o.entry)
+		}
+		if ans.cfg != nil {
+			launch = nil
+		}
+	}
+	for _, src := range launch {
+		if src == profiles.SourceBuiltin {
+			continue
+		}
 		if opts.Progress != nil {
 			opts.Progress(profiles.TraceEntry{Source: src, Outcome: OutcomeStarted})
 		}
@@ -176,7 +201,6 @@ func Discover(ctx context.Context, addr profiles.Address, opts Options) (*Result
 		}(src)
 	}
 
-	done := map[profiles.Source]outcome{}
 	decided := func() bool {
 		best := len(profiles.AllSources)
 		for s, o := range done {
@@ -193,7 +217,7 @@ func Discover(ctx context.Context, addr profiles.Address, opts Options) (*Result
 	}
 	timedOut := false
 loop:
-	for len(done) < len(sources) {
+	for !decided() && len(done) < len(sources) {
 		select {
 		case o := <-ch:
 			done[o.src] = o
@@ -222,6 +246,8 @@ loop:
 				e.Outcome, e.Detail = profiles.OutcomeCancelled, "the discovery was cancelled"
 			case timedOut:
 				e.Outcome, e.Detail = profiles.OutcomeTimeout, fmt.Sprintf("no answer within the overall deadline of %s", timeout)
+			case launch == nil:
+				e.Outcome, e.Detail = profiles.OutcomeSkipped, "not asked: the built-in list knows this domain"
 			default:
 				e.Outcome, e.Detail = profiles.OutcomeCancelled, "not needed: a better source had already answered"
 			}
