@@ -600,3 +600,15 @@ func srvRecords(t *testing.T, lines ...string) []*dns.SRV {
 	}
 	return out
 }
+
+func TestGuessUnreachable(t *testing.T) {
+	w := newWorld(t)
+	hangGuess(w, "example.test")
+	o := w.opts(profiles.SourceGuess)
+	o.ProbeTimeout = 200 * time.Millisecond
+	res := detect(t, w, "ivan@example.test", o)
+	d := res.Trace[0].Detail
+	if res.Config != nil || !strings.Contains(d, "no mail server answered on any port") || strings.Contains(d, "blocked on your network") || strings.Contains(d, "may be down") {
+		t.Fatalf("trace %+v", res.Trace)
+	}
+}
