@@ -3,10 +3,13 @@ package discover
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -611,4 +614,58 @@ func TestGuessUnreachable(t *testing.T) {
 	if res.Config != nil || !strings.Contains(d, "no mail server answered on any port") || strings.Contains(d, "blocked on your network") || strings.Contains(d, "may be down") {
 		t.Fatalf("trace %+v", res.Trace)
 	}
+}
+
+func TestAutodiscoverRecognisesMicrosoft365(t *testing.T) {
+	t.Run("certificate names Microsoft", func(t *testing.T) {
+		w := newWorld(t)
+		srv := httptest.NewUnstartedServer(http.NotFoundHandler())
+		srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+		srv.TLS = &tls.Config{Certificates: []tls.Certificate{w.ca.leaf(t, "autodiscover.outlook.com", "*.outlook.com")}}
+		srv.StartTLS()
+		defer srv.Close()
+		w.nw.route("autodiscover.example.test:443", srv.Listener.Addr().String())
+		o := w.opts(profiles.SourceAutodiscover)
+		o.HTTPSOnly = true
+		res := detect(t, w, "ivan@example.test", o)
+		if res.Config == nil || res.Config.Provider.ID != "microsoft365" || !res.Config.HasNote(profiles.NoteOAuthOnly) {
+			t.Fatalf("config %+v trace %+v", res.Config, res.Trace)
+		}
+	})
+	t.Run("http redirect method", func(t *testing.T) {
+		w := newWorld(t)
+		var asked []string
+		var mu sync.Mutex
+		httpServer(t, w.nw, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			asked = append(asked, r.Method+" "+r.URL.String()+" "+string(b))
+			mu.Unlock()
+			http.Redirect(rw, r, "https://autodiscover-s.outlook.com/autodiscover/autodiscover.xml", http.StatusFound)
+		}), "autodiscover.example.test")
+		res := detect(t, w, "ivan@example.test", w.opts(profiles.SourceAutodiscover))
+		if res.Config == nil || res.Config.Provider.ID != "microsoft365" || res.Config.Trust != profiles.TrustConfirm {
+			t.Fatalf("config %+v trace %+v", res.Config, res.Trace)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, a := range asked {
+			if strings.Contains(a, "ivan") || !strings.HasPrefix(a, "GET ") {
+				t.Fatalf("plain-HTTP request carried the address or a body: %q", a)
+			}
+		}
+	})
+	t.Run("on-premises 401 is not Microsoft 365", func(t *testing.T) {
+		w := newWorld(t)
+		httpsServer(t, w.ca, w.nw, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			rw.Header().Set("X-FEServer", "EXCH01")
+			rw.Header().Set("WWW-Authenticate", "Negotiate")
+			rw.WriteHeader(401)
+		}), "autodiscover.example.test")
+		o := w.opts(profiles.SourceAutodiscover)
+		o.HTTPSOnly = true
+		if res := detect(t, w, "ivan@example.test", o); res.Config != nil {
+			t.Fatalf("config %+v", res.Config)
+		}
+	})
 }
