@@ -117,6 +117,13 @@ log_path = {{.Dir}}/dovecot.log
 info_log_path = {{.Dir}}/dovecot.log
 auth_verbose = yes
 auth_failure_delay = 0
+# no anvil auth penalty (2-15 s before each login after a failure from the
+# same IP): the documented switch is to make its socket unreachable
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 auth_mechanisms = plain login
 disable_plaintext_auth = {{if .DisablePlaintext}}yes{{else}}no{{end}}
 ssl = yes
