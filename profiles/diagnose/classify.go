@@ -273,7 +273,7 @@ var appPasswordProviders = map[string]bool{
 
 // providerOf guesses the provider from its ID or the host name.
 func providerOf(f Failure) string {
-	if f.Provider != "" {
+	if knownProviders[f.Provider] {
 		return f.Provider
 	}
 	h := strings.ToLower(f.Host)
@@ -286,7 +286,13 @@ func providerOf(f Failure) string {
 			return p.id
 		}
 	}
-	return ""
+	return f.Provider
+}
+
+// knownProviders are the provider IDs the rules and links know by name.
+var knownProviders = map[string]bool{
+	"gmail": true, "google": true, "yahoo": true, "aol": true, "icloud": true, "mail.ru": true, "yandex": true,
+	"outlook": true, "office365": true, "rambler": true, "gmx": true, "web.de": true, "zoho": true,
 }
 
 var smtpCode = regexp.MustCompile(`^(\d{3})[ -]`)
