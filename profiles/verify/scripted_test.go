@@ -64,6 +64,8 @@ func imapScript(caps, loginReply string, tlsCfg *tls.Config, startTLS bool) func
 				c.Send(tag + " " + loginReply)
 			case "LOGIN":
 				c.Send(tag + " " + loginReply)
+			case "EXAMINE", "SELECT":
+				c.Send("* 0 EXISTS", "* FLAGS ()", tag+" OK [READ-ONLY] done")
 			case "LOGOUT":
 				c.Send("* BYE", tag+" OK bye")
 				return
