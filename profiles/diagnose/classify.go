@@ -273,6 +273,9 @@ var appPasswordProviders = map[string]bool{
 
 // providerOf guesses the provider from its ID or the host name.
 func providerOf(f Failure) string {
+	if c, ok := providerAliases[f.Provider]; ok {
+		return c
+	}
 	if knownProviders[f.Provider] {
 		return f.Provider
 	}
@@ -287,6 +290,11 @@ func providerOf(f Failure) string {
 		}
 	}
 	return f.Provider
+}
+
+// providerAliases map knowledge-base IDs onto the IDs the rules use.
+var providerAliases = map[string]string{
+	"google-workspace": "gmail", "microsoft365": "office365", "icloud-custom-domain": "icloud", "gmx.com": "gmx",
 }
 
 // knownProviders are the provider IDs the rules and links know by name.
