@@ -1,0 +1,143 @@
+package export
+
+import (
+	"bytes"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"mailsetup/profiles"
+)
+
+// TestPRFStructure checks the seven-section layout against the formats
+// document's sample: the same sections in the same order, the same Section
+// 6/7 mapping keys and property tags, and the same Section 5 values for the
+// example account.
+func TestPRFStructure(t *testing.T) {
+	dir := sharedDir(t, "docs/format-samples")
+	cfg, addr := testConfig(t)
+	for _, c := range []struct {
+		sample string
+		p      profiles.Protocol
+	}{{"mailru-imap.prf", profiles.IMAP}, {"mailru-pop3.prf", profiles.POP3}} {
+		t.Run(c.sample, func(t *testing.T) {
+			sampleData, err := os.ReadFile(filepath.Join(dir, c.sample))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := ParsePRF(sampleData)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := WritePRF(&buf, cfg, Account{Address: addr, DisplayName: "Ivan Petrov", Incoming: c.p}, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(buf.Bytes(), []byte("\r\n")) || bytes.Contains(bytes.ReplaceAll(buf.Bytes(), []byte("\r\n"), nil), []byte("\n")) {
+				t.Error("PRF lines must end in CRLF")
+			}
+			got, err := ParsePRF(buf.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := func(s []PRFSection) string {
+				var n []string
+				for _, x := range s {
+					n = append(n, x.Name)
+				}
+				return strings.Join(n, "|")
+			}
+			if names(got) != names(want) {
+				t.Fatalf("sections\n got %s\nwant %s", names(got), names(want))
+			}
+			for i := range want {
+				w, g := want[i], got[i]
+				if strings.Join(g.Keys, ",") != strings.Join(w.Keys, ",") {
+					t.Errorf("[%s] keys\n got %v\nwant %v", w.Name, g.Keys, w.Keys)
+				}
+				for _, k := range w.Keys {
+					if g.Values[k] != w.Values[k] {
+						t.Errorf("[%s] %s = %q, sample has %q", w.Name, k, g.Values[k], w.Values[k])
+					}
+				}
+			}
+			// Every Section 7 line is a PT_* property tag.
+			for _, s := range got {
+				if s.Name != "I_Mail" && s.Name != "IMAP_I_Mail" {
+					continue
+				}
+				for _, k := range s.Keys {
+					v := s.Values[k]
+					if k == "AccountType" {
+						continue
+					}
+					if !(strings.HasPrefix(v, "PT_UNICODE,0x") || strings.HasPrefix(v, "PT_LONG,0x")) {
+						t.Errorf("[%s] %s = %q is not a property tag", s.Name, k, v)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestK9MatchesSample compares our .k9s with the formats document's sample
+// element by element (the account UUID is ours).
+func TestK9MatchesSample(t *testing.T) {
+	dir := sharedDir(t, "docs/format-samples")
+	cfg, addr := testConfig(t)
+	for _, c := range []struct {
+		sample string
+		p      profiles.Protocol
+	}{{"mailru-imap.k9s", profiles.IMAP}, {"mailru-pop3.k9s", profiles.POP3}} {
+		sampleData, err := os.ReadFile(filepath.Join(dir, c.sample))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := WriteK9(&buf, cfg, Account{Address: addr, DisplayName: "Ivan Petrov", Incoming: c.p}, Options{AccountUUID: "97ac0a09-42d2-4309-b5fc-7a12b954ab8f"}); err != nil {
+			t.Fatal(err)
+		}
+		a, b := xmlTokens(t, sampleData), xmlTokens(t, buf.Bytes())
+		// The POP3 sample uses another UUID: compare everything else.
+		if strings.Join(a[1:], "\n") != strings.Join(b[1:], "\n") {
+			t.Errorf("%s differs:\n got %v\nwant %v", c.sample, b, a)
+		}
+	}
+}
+
+// xmlTokens flattens an XML document to "path=text" and attribute lines.
+func xmlTokens(t *testing.T, data []byte) []string {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(data))
+	var path []string
+	var out []string
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			break
+		}
+		switch x := tok.(type) {
+		case xml.StartElement:
+			path = append(path, x.Name.Local)
+			for _, at := range x.Attr {
+				if at.Name.Local == "uuid" {
+					out = append([]string{"uuid"}, out...)
+					continue
+				}
+				out = append(out, strings.Join(path, "/")+"@"+at.Name.Local+"="+at.Value)
+			}
+		case xml.EndElement:
+			path = path[:len(path)-1]
+		case xml.CharData:
+			if s := strings.TrimSpace(string(x)); s != "" {
+				out = append(out, strings.Join(path, "/")+"="+s)
+			}
+		}
+	}
+	if len(out) == 0 || out[0] != "uuid" {
+		out = append([]string{"uuid"}, out...)
+	}
+	return out
+}
