@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"mailsetup/profiles"
 )
@@ -140,4 +141,43 @@ func xmlTokens(t *testing.T, data []byte) []string {
 		out = append([]string{"uuid"}, out...)
 	}
 	return out
+}
+
+func TestOutlookImportReg(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteOutlookImportReg(&buf, `C:\Users\Иван\user-mail-ru.prf`); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	if !bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
+		t.Fatal("a .reg with a non-ASCII path must be UTF-16LE with BOM")
+	}
+	u := make([]uint16, 0, len(data)/2)
+	for i := 2; i+1 < len(data); i += 2 {
+		u = append(u, uint16(data[i])|uint16(data[i+1])<<8)
+	}
+	text := string(utf16.Decode(u))
+	header, body, _ := strings.Cut(text, "\r\n")
+	if header != "Windows Registry Editor Version 5.00" {
+		t.Fatalf("header %q", header)
+	}
+	secs, err := ParsePRF([]byte(body)) // same INI grammar
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(secs) != len(OutlookVersions) {
+		t.Fatalf("%d registry keys, want %d", len(secs), len(OutlookVersions))
+	}
+	for _, s := range secs {
+		if !strings.HasSuffix(s.Name, `\Outlook\Setup`) || s.Values[`"ImportPRF"`] != `C:\\Users\\Иван\\user-mail-ru.prf` ||
+			s.Values[`"FirstRun"`] != "-" || s.Values[`"First-Run"`] != "-" {
+			t.Errorf("[%s] %v", s.Name, s.Values)
+		}
+	}
+	if err := WriteOutlookImportReg(&buf, "C:\\a\"b.prf"); err == nil {
+		t.Error("a path with a quote was accepted")
+	}
+	if got := OutlookImportCommand(`C:\x\a.prf`); got != `outlook.exe /importprf "C:\x\a.prf"` {
+		t.Errorf("command %s", got)
+	}
 }

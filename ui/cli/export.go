@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 
 	"mailsetup/export"
@@ -122,6 +124,15 @@ func runExport(env *Env, args []string) int {
 		path := *out
 		if path == "" || path == "-" {
 			path = `C:\path\` + export.FileName(f, acct, cfg)
+		} else if runtime.GOOS == "windows" {
+			if abs, err := filepath.Abs(path); err == nil {
+				path = abs
+				reg := strings.TrimSuffix(path, filepath.Ext(path)) + "-import.reg"
+				var rb bytes.Buffer
+				if err := export.WriteOutlookImportReg(&rb, path); err == nil && os.WriteFile(reg, rb.Bytes(), 0o644) == nil {
+					fmt.Fprintf(env.Stderr, "mailsetup: wrote %s: open it, then start classic Outlook to import the profile\n", reg)
+				}
+			}
 		}
 		fmt.Fprintf(env.Stderr, "mailsetup: import it with: %s\nmailsetup: %s\n", export.OutlookImportCommand(path), export.NewOutlookNote)
 	}
