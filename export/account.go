@@ -132,10 +132,10 @@ func resolve(cfg *profiles.Config, acct Account, opts Options) (*resolved, error
 }
 
 func username(s profiles.Server, addr profiles.Address) string {
-	if s.Username == "" {
-		return addr.String()
+	if u := CleanText(profiles.ExpandUsername(s.Username, addr)); u != "" {
+		return u
 	}
-	return CleanText(profiles.ExpandUsername(s.Username, addr))
+	return addr.String()
 }
 
 // CleanText removes what no profile format can carry in a one-line field:

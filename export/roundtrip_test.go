@@ -53,7 +53,7 @@ func (v rtValues) want(addr profiles.Address) (name, provider, user string) {
 		provider = addr.Domain
 	}
 	user = CleanText(profiles.ExpandUsername(v.User, addr))
-	if v.User == "" {
+	if user == "" {
 		user = addr.String()
 	}
 	return

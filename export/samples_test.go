@@ -181,3 +181,38 @@ func TestOutlookImportReg(t *testing.T) {
 		t.Errorf("command %s", got)
 	}
 }
+
+// TestMobileconfigIdentity: the same address always gives the same
+// identifiers and UUIDs (so a new profile replaces the old one, also when
+// switching IMAP↔POP), another address different ones.
+func TestMobileconfigIdentity(t *testing.T) {
+	cfg, addr := testConfig(t)
+	get := func(a profiles.Address, p profiles.Protocol) profilePlist {
+		c := cfg.Clone()
+		c.Address = a.String()
+		pp, err := buildMobileconfig(c, Account{Address: a, Incoming: p}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *pp
+	}
+	imap, pop := get(addr, profiles.IMAP), get(addr, profiles.POP3)
+	if imap.PayloadIdentifier != pop.PayloadIdentifier || imap.PayloadUUID != pop.PayloadUUID || imap.PayloadContent[0].PayloadUUID != pop.PayloadContent[0].PayloadUUID {
+		t.Error("IMAP and POP profiles of one address must replace each other")
+	}
+	other, _ := profiles.ParseAddress("user2@mail.ru")
+	o := get(other, profiles.IMAP)
+	if o.PayloadIdentifier == imap.PayloadIdentifier || o.PayloadUUID == imap.PayloadUUID || o.PayloadContent[0].PayloadUUID == imap.PayloadContent[0].PayloadUUID {
+		t.Error("two addresses share an identifier or UUID")
+	}
+	if imap.PayloadUUID == imap.PayloadContent[0].PayloadUUID {
+		t.Error("profile and payload share a UUID")
+	}
+	u := DeriveUUID("x")
+	if len(u) != 36 || u[14] != '5' || !strings.ContainsAny(u[19:20], "89AB") {
+		t.Errorf("%s is not an RFC 4122 version-5 UUID", u)
+	}
+	if DeriveUUID("x") != u || DeriveUUID("y") == u {
+		t.Error("DeriveUUID is not a function of its input")
+	}
+}
