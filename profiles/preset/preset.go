@@ -472,6 +472,9 @@ func jsonProblem(data []byte, err error) error {
 	msg := err.Error()
 	if i := strings.Index(msg, `unknown field "`); i >= 0 {
 		name := strings.TrimSuffix(msg[i+len(`unknown field "`):], `"`)
+		if name == "" {
+			name = `""`
+		}
 		return &ValidationError{Problems: []FieldError{{Field: name, Problem: "unknown field (check its spelling)"}}}
 	}
 	return &ValidationError{Problems: []FieldError{{Field: "(file)", Problem: strings.TrimPrefix(msg, "json: ")}}}

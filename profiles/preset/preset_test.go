@@ -507,3 +507,44 @@ func TestInlineAndBOM(t *testing.T) {
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+func FuzzParse(f *testing.F) {
+	data, _ := json.Marshal(validPreset())
+	f.Add(data)
+	f.Add([]byte(`{"organisation": {"name": "X"}}`))
+	f.Add([]byte(`{"organisation": {"name": "X"}, "domains": [{"names": ["a.b"], "incoming": [{"protocol": "imap", "host": "h"}], "outgoing": [{"protocol": "smtp", "host": "h", "port": 70000}]}]}`))
+	f.Add([]byte("{"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Parse(data, nil)
+		if err != nil {
+			var ve *ValidationError
+			if !errors.As(err, &ve) || len(ve.Problems) == 0 {
+				t.Fatalf("error %T without a named field: %v", err, err)
+			}
+			for _, pr := range ve.Problems {
+				if pr.Field == "" {
+					t.Fatalf("problem without a field: %v", err)
+				}
+			}
+			if p != nil {
+				t.Fatal("preset returned with an error")
+			}
+			return
+		}
+		if p.Organisation().Name == "" {
+			t.Fatal("valid preset without a name")
+		}
+		for _, n := range p.DomainNames() {
+			addr := profiles.Address{Local: "x", Domain: n, DomainUnicode: n}
+			cfg, ok := p.ConfigFor(addr)
+			if !ok || !cfg.Found() {
+				t.Fatalf("domain %s has no settings", n)
+			}
+			for _, s := range append(cfg.Incoming, cfg.Outgoing...) {
+				if err := s.Validate(); err != nil {
+					t.Fatalf("invalid server accepted: %v", err)
+				}
+			}
+		}
+	})
+}

@@ -338,3 +338,35 @@ func BenchmarkBatch10000(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(good)*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+func FuzzReadBatchCSV(f *testing.F) {
+	for _, s := range []string{"a@x.org,Ann\n", "\xef\xbb\xbfE-mail;Name;Login\r\na@x.org;\"Smith, A\";l\r\n", "\"a@x.org\",\"O\"\"Neil\"\n", "a@x.org,\"A\n", "\xff\xfe", "Login,Email\nl,a@x.org\n# c\n\n"} {
+		f.Add([]byte(s))
+	}
+	csv, _, _ := genCSV(30, 3, ";")
+	f.Add(csv)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rows, err := ReadBatchCSV(data)
+		if err != nil {
+			return
+		}
+		last := 0
+		for _, r := range rows {
+			if r.Line <= last {
+				t.Fatalf("line numbers not increasing: %d after %d", r.Line, last)
+			}
+			last = r.Line
+			if r.Err == "" {
+				if r.Address.IsZero() {
+					t.Fatalf("good row %d without an address", r.Line)
+				}
+				if _, err := profiles.ParseAddress(r.Address.String()); err != nil {
+					t.Fatalf("good row %d: address %q does not parse again: %v", r.Line, r.Address, err)
+				}
+				if strings.ContainsAny(FolderName(r.Address), "/\\:*?\"<>|\x00") {
+					t.Fatalf("folder name %q is unsafe", FolderName(r.Address))
+				}
+			}
+		}
+	})
+}
