@@ -43,6 +43,7 @@ const (
 	ReasonTooLong       AddressReason = "too-long"
 	ReasonInvalidDomain AddressReason = "invalid-domain"
 	ReasonInvalidLocal  AddressReason = "invalid-local-part"
+	ReasonEncoding      AddressReason = "invalid-encoding"
 )
 
 // AddressError reports why a typed address was rejected: which field is wrong
@@ -77,6 +78,8 @@ func (e *AddressError) Error() string {
 		msg = "the domain is not a valid internet name"
 	case ReasonInvalidLocal:
 		msg = "the part before the @ is not valid"
+	case ReasonEncoding:
+		msg = "the text is not valid UTF-8"
 	default:
 		msg = "the " + string(e.Field) + " is not valid"
 	}
@@ -144,6 +147,9 @@ func ParseAddress(typed string) (Address, error) {
 	}
 	if len(s) > 4*maxAddressLength {
 		return Address{}, &AddressError{Field: FieldAddress, Reason: ReasonTooLong}
+	}
+	if !utf8.ValidString(s) {
+		return Address{}, &AddressError{Field: FieldAddress, Reason: ReasonEncoding}
 	}
 	if i := strings.IndexFunc(s, isControl); i >= 0 {
 		return Address{}, &AddressError{Field: FieldAddress, Reason: ReasonControl, Detail: fmt.Sprintf("at position %d", utf8.RuneCountInString(s[:i])+1)}
@@ -233,6 +239,9 @@ func NormalizeDomain(domain string) (ascii, unicodeForm string, err error) {
 	d := strings.TrimSuffix(strings.TrimSpace(domain), ".")
 	if d == "" {
 		return "", "", &AddressError{Field: FieldDomain, Reason: ReasonEmpty}
+	}
+	if !utf8.ValidString(d) {
+		return "", "", &AddressError{Field: FieldDomain, Reason: ReasonEncoding}
 	}
 	if strings.ContainsFunc(d, isControl) {
 		return "", "", &AddressError{Field: FieldDomain, Reason: ReasonControl}

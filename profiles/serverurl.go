@@ -176,7 +176,7 @@ func ManualConfig(addr Address, incoming, outgoing Server) *Config {
 		Provider: Provider{ID: addr.Domain, Name: addr.DomainUnicode},
 		Source:   SourceManual,
 		Incoming: []Server{incoming}, Outgoing: []Server{outgoing},
-		Trust:    TrustVerified,
+		Trust: TrustVerified,
 	}
 	if addr.DomainUnicode != addr.Domain {
 		c.DomainUnicode = addr.DomainUnicode
