@@ -6,9 +6,8 @@
 # nothing beside it). Optionally a company preset is built in and the file is
 # signed with Authenticode (osslsigncode).
 #
-# Needs: Go, mingw-w64 (x86_64-w64-mingw32-gcc and -windres), ImageMagick
-# (convert, for the .ico), osslsigncode when signing.
-# Debian: apt-get install gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 imagemagick osslsigncode
+# Needs: Go, mingw-w64 (x86_64-w64-mingw32-gcc and -windres), osslsigncode
+# when signing. Debian: apt-get install gcc-mingw-w64-x86-64 osslsigncode
 #
 # usage: scripts/build-windows.sh [--out FILE] [--preset-dir DIR] [--debug]
 #          [--sign-cert CERT.pem --sign-key KEY.pem | --sign-p12 FILE.p12 [--sign-pass-env VAR]]
@@ -53,7 +52,7 @@ fi
 if [ -n "$sign_p12" ] && [ -n "$sign_cert" ]; then
 	die "give --sign-p12 or --sign-cert/--sign-key, not both"
 fi
-for tool in go x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres convert; do
+for tool in go x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres; do
 	command -v "$tool" >/dev/null || die "$tool is missing (see the top of this script for the packages)"
 done
 if [ -n "$sign_cert$sign_p12" ]; then
@@ -88,7 +87,7 @@ cleanup() {
 trap cleanup EXIT
 
 # --- resources: icon, version info, manifest -------------------------------
-convert "$icon" -background none -define icon:auto-resize=256,128,64,48,32,16 "$work/app.ico"
+(cd "$root" && go run ./scripts/mkico "$icon" "$work/app.ico")
 rcesc() { printf '%s' "$1" | sed 's/"/""/g'; }
 cat >"$work/app.manifest" <<EOF
 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>

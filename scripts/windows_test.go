@@ -35,10 +35,10 @@ func needWindowsBuild(t *testing.T) {
 	if !required && os.Getenv("MAILSETUP_WINDOWS_BUILD") == "" {
 		t.Skip("the Windows build takes minutes: set MAILSETUP_WINDOWS_BUILD=1 (CI sets MAILSETUP_REQUIRE_SERVERS) to run it")
 	}
-	for _, tool := range []string{"x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-windres", "osslsigncode", "convert", "bash"} {
+	for _, tool := range []string{"x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-windres", "osslsigncode", "bash"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if required {
-				t.Fatalf("%s is not installed (apt-get install gcc-mingw-w64-x86-64 osslsigncode imagemagick)", tool)
+				t.Fatalf("%s is not installed (apt-get install gcc-mingw-w64-x86-64 osslsigncode)", tool)
 			}
 			t.Skipf("%s is not installed", tool)
 		}
