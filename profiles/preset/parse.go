@@ -27,7 +27,7 @@ import (
 )
 
 // KnownFormats are the export format IDs a preset may list under "exports".
-var KnownFormats = []string{"mobileconfig", "prf", "thunderbird", "autoconfig", "k9s", "autodiscover", "qr"}
+var KnownFormats = []string{"mobileconfig", "prf", "thunderbird", "thunderbird-zip", "autoconfig", "k9", "autodiscover", "qr"}
 
 // MaxLogoBytes is the largest logo a preset may carry.
 const MaxLogoBytes = 1 << 20
@@ -387,7 +387,7 @@ func readLogo(ref string, readFile func(string) ([]byte, error)) ([]byte, string
 		var err error
 		data, err = readFile(ref)
 		if err != nil {
-			return nil, "", fmt.Errorf("cannot read %q: %v", ref, unwrapPathError(err))
+			return nil, "", unwrapPathError(err)
 		}
 		name = baseName(ref)
 	}
@@ -419,7 +419,7 @@ func readPEMOrFile(ref string, readFile func(string) ([]byte, error)) ([]byte, e
 	}
 	data, err := readFile(ref)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %q: %v", ref, unwrapPathError(err))
+		return nil, unwrapPathError(err)
 	}
 	return data, nil
 }
@@ -434,7 +434,7 @@ func loadSigning(s *signingJSON, readFile func(string) ([]byte, error)) (*Signin
 	case s.P12 != "":
 		data, err := readFile(s.P12)
 		if err != nil {
-			return nil, "signing.p12", fmt.Errorf("cannot read %q: %v", s.P12, unwrapPathError(err))
+			return nil, "signing.p12", unwrapPathError(err)
 		}
 		pass := s.Password
 		if s.PasswordEnv != "" {

@@ -505,3 +505,30 @@ func lineCol(data []byte, off int64) (line, col int) {
 	col = int(off) - bytes.LastIndexByte(before, '\n')
 	return line, col
 }
+
+// Summary describes the preset in a few indented lines for people: the
+// organisation, domains, locks, formats, signing, support and language.
+func (p *Preset) Summary() string {
+	if p == nil {
+		return "  no preset\n"
+	}
+	var locks []string
+	for _, f := range Fields {
+		if p.Locked(f) {
+			locks = append(locks, string(f))
+		}
+	}
+	signed := ""
+	if s := p.Signing(); s != nil {
+		signed = s.Certificate.Subject.CommonName + " (until " + s.Certificate.NotAfter.Format("2006-01-02") + ")"
+	}
+	or := func(list []string, none string) string {
+		if len(list) == 0 || (len(list) == 1 && list[0] == "") {
+			return none
+		}
+		return strings.Join(list, ", ")
+	}
+	return fmt.Sprintf("  organisation: %s\n  domains: %s\n  locked: %s\n  exports: %s\n  guides: %s\n  signing: %s\n  support: %s\n  language: %s\n",
+		p.org.Name, or(p.DomainNames(), "none"), or(locks, "nothing"), or(p.formats, "all"), or(p.guides, "all"),
+		or([]string{signed}, "no"), or([]string{p.support.String()}, "none"), or([]string{p.language}, "from the system"))
+}

@@ -180,7 +180,7 @@ func TestValidPreset(t *testing.T) {
 	if got := strings.Join(p.Formats(), ","); got != "mobileconfig,prf" {
 		t.Errorf("formats = %q", got)
 	}
-	if !p.OffersFormat("prf") || p.OffersFormat("k9s") || !p.OffersGuide("outlook") || p.OffersGuide("iphone") {
+	if !p.OffersFormat("prf") || p.OffersFormat("k9") || !p.OffersGuide("outlook") || p.OffersGuide("iphone") {
 		t.Error("OffersFormat/OffersGuide disagree with the lists")
 	}
 	if got := strings.Join(p.DomainNames(), ","); got != "example.com,xn--e1afmkfd.xn--p1ai,example.org" {

@@ -8,7 +8,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"mailsetup/profiles/preset"
 )
@@ -26,26 +25,7 @@ func main() {
 			code = 1
 			continue
 		}
-		var locks []string
-		for _, f := range preset.Fields {
-			if p.Locked(f) {
-				locks = append(locks, string(f))
-			}
-		}
-		signed := "no"
-		if s := p.Signing(); s != nil {
-			signed = s.Certificate.Subject.CommonName + " (until " + s.Certificate.NotAfter.Format("2006-01-02") + ")"
-		}
-		fmt.Printf("%s: ok\n  organisation: %s\n  domains: %s\n  locked: %s\n  exports: %s\n  guides: %s\n  signing: %s\n  support: %s\n  language: %s\n",
-			name, p.Organisation().Name, strings.Join(p.DomainNames(), ", "), orAll(locks, "nothing"),
-			orAll(p.Formats(), "all"), orAll(p.Guides(), "all"), signed, p.Support(), orAll([]string{p.Language()}, "from the system"))
+		fmt.Printf("%s: ok\n%s", name, p.Summary())
 	}
 	os.Exit(code)
-}
-
-func orAll(list []string, none string) string {
-	if len(list) == 0 || (len(list) == 1 && list[0] == "") {
-		return none
-	}
-	return strings.Join(list, ", ")
 }
