@@ -370,3 +370,23 @@ func FuzzReadBatchCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestPresetCommand(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(good, []byte(testPresetJSON), 0o600)
+	os.WriteFile(bad, []byte(strings.Replace(testPresetJSON, `"port": 465`, `"port": 99999`, 1)), 0o600)
+	code, stdout, _ := runCLI(t, nil, "preset", good)
+	if code != ExitOK || !strings.Contains(stdout, "organisation: Example Ltd") || !strings.Contains(stdout, "xn--e1afmkfd.xn--p1ai") {
+		t.Errorf("good: exit %d\n%s", code, stdout)
+	}
+	code, _, stderr := runCLI(t, nil, "preset", bad)
+	if code != ExitUsage || !strings.Contains(stderr, "domains[0].outgoing[0].port") {
+		t.Errorf("bad: exit %d\n%s", code, stderr)
+	}
+	code, stdout, _ = runCLI(t, map[string]string{"MAILSETUP_PRESET": good}, "preset")
+	if code != ExitOK || !strings.Contains(stdout, good+": ok") {
+		t.Errorf("from the environment: exit %d\n%s", code, stdout)
+	}
+}
