@@ -103,7 +103,7 @@ func runBatch(env *Env, args []string) int {
 	fs := newFlags(env, "batch", batchUsage)
 	var bo batchOptions
 	fs.StringVar(&bo.csv, "csv", "", "the CSV file: address, display name, optional login per row (comma or semicolon, UTF-8)")
-	fs.StringVar(&bo.formats, "format", "", "comma list of files to write per person: "+strings.Join(BatchOutputIDs(), ", "))
+	fs.StringVar(&bo.formats, "format", "", "comma list of files to write per person, or all: "+strings.Join(BatchOutputIDs(), ", "))
 	fs.StringVar(&bo.out, "out", "", "directory to write one folder per person into")
 	fs.BoolVar(&bo.force, "force", false, "replace files that already exist")
 	fs.StringVar(&bo.presetPath, "preset", "", "organisation preset file (default: $"+preset.EnvVar+", the built-in one, or "+preset.FileName+" beside the program)")
@@ -168,7 +168,16 @@ func unwrapOSError(err error) string {
 func parseBatchFormats(list string, pr *preset.Preset) ([]BatchOutput, error) {
 	var outs []BatchOutput
 	seen := map[string]bool{}
-	for _, id := range strings.Split(list, ",") {
+	ids := strings.Split(list, ",")
+	if strings.TrimSpace(strings.ToLower(list)) == "all" {
+		ids = nil
+		for _, id := range BatchOutputIDs() {
+			if id != "json" && (!pr.Locked(preset.FieldFormats) || batchOffered(pr, id)) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, id := range ids {
 		id = strings.ToLower(strings.TrimSpace(id))
 		if id == "" || seen[id] {
 			continue
