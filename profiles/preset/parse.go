@@ -27,7 +27,6 @@ import (
 	"mailsetup/profiles"
 )
 
-
 // MaxLogoBytes is the largest logo a preset may carry.
 const MaxLogoBytes = 1 << 20
 
