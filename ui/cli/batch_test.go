@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"mailsetup/profiles"
 )
@@ -89,6 +90,8 @@ func genCSV(n, badEvery int, sep string) (csv []byte, good map[string]int, bad [
 	return []byte(b.String()), good, bad
 }
 
+var progressRE = regexp.MustCompile(`batch: (\d+) of (\d+) rows \(\d+%\), (\d+) bad`)
+
 var badLineRE = regexp.MustCompile(`line (\d+): `)
 
 func badLines(stderr string) []int {
@@ -117,6 +120,8 @@ func setupBatch(t *testing.T, n, badEvery int, sep string) (dir, csvPath, preset
 }
 
 func TestBatch1000(t *testing.T) {
+	defer func(d time.Duration) { batchProgressEvery = d }(batchProgressEvery)
+	batchProgressEvery = 0 // report after every row
 	for _, sep := range []string{",", ";"} {
 		t.Run("sep"+sep, func(t *testing.T) {
 			dir, csvPath, presetPath, good, bad := setupBatch(t, 1000, 23, sep)
@@ -130,6 +135,9 @@ func TestBatch1000(t *testing.T) {
 			}
 			if !strings.Contains(stdout, fmt.Sprintf("%d people written", len(good))) {
 				t.Errorf("summary: %s", stdout)
+			}
+			if m := progressRE.FindAllStringSubmatch(stderr, -1); len(m) < 100 || m[len(m)-1][1] != m[len(m)-1][2] || m[len(m)-1][3] != fmt.Sprint(len(bad)) {
+				t.Errorf("progress lines: %d, last %v", len(m), m[len(m)-1:])
 			}
 			if !strings.Contains(stderr, "contact IT helpdesk, it@example.com") {
 				t.Errorf("no support contact on errors: %s", stderr)
