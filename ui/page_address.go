@@ -223,6 +223,7 @@ func (p *AddressPage) renderProgress() {
 		line := p.w.t(sourceKeys[s], nil) + ": " + p.w.t(outcomeKeys[out], nil)
 		p.Progress.Add(&widget.Label{Text: "• " + line, Importance: widget.LowImportance})
 	}
+	p.w.relayout()
 }
 
 func (p *AddressPage) onResult(ctx context.Context, res *discover.Result, err error) {

@@ -41,6 +41,9 @@ type SettingsPage struct {
 	Servers *widget.Label
 	// Notes holds the provider's notes with their link buttons.
 	Notes *fyne.Container
+	// More holds the notes worth knowing that need no action now.
+	More    *widget.Accordion
+	moreBox *fyne.Container
 	// Advanced holds the editors of every field.
 	Advanced *widget.Accordion
 	// Error shows the first invalid field.
@@ -55,6 +58,8 @@ func newSettingsPage(w *Wizard) *SettingsPage {
 	p.Why = wrapLabel("")
 	p.Servers = wrapLabel("")
 	p.Notes = container.NewVBox()
+	p.moreBox = container.NewVBox()
+	p.More = widget.NewAccordion(widget.NewAccordionItem(w.t("settings.more", nil), p.moreBox))
 	p.Error = wrapLabel("")
 	p.Error.Importance = widget.DangerImportance
 	p.Error.Hide()
@@ -98,7 +103,7 @@ func newSettingsPage(w *Wizard) *SettingsPage {
 		&widget.Label{Text: w.t("settings.outgoing", nil), TextStyle: fyne.TextStyle{Bold: true}}, form(p.Out),
 	)
 	p.Advanced = widget.NewAccordion(widget.NewAccordionItem(w.t("settings.advanced", nil), adv))
-	p.box = container.NewVScroll(container.NewVBox(p.Notes, p.Protocol, p.Why, p.LeaveCopy, p.Servers, p.Error, p.Advanced))
+	p.box = container.NewVScroll(container.NewVBox(p.Notes, p.Protocol, p.Why, p.LeaveCopy, p.Servers, p.Error, p.More, p.Advanced))
 	p.fill()
 	return p
 }
@@ -176,8 +181,21 @@ func (p *SettingsPage) fill() {
 	p.setEditor(&p.In, in)
 	p.setEditor(&p.Out, out)
 	p.Notes.RemoveAll()
+	p.moreBox.RemoveAll()
 	for _, n := range cfg.Notes {
-		p.Notes.Add(p.noteCard(n))
+		if !noteApplies(n, in.Protocol) {
+			continue
+		}
+		if importantNote(n.Kind) {
+			p.Notes.Add(p.noteCard(n))
+		} else {
+			p.moreBox.Add(p.noteCard(n))
+		}
+	}
+	if len(p.moreBox.Objects) == 0 {
+		p.More.Hide()
+	} else {
+		p.More.Show()
 	}
 }
 
@@ -219,8 +237,7 @@ func NoteText(lang string, n profiles.Note) string {
 func (p *SettingsPage) noteCard(n profiles.Note) fyne.CanvasObject {
 	w := p.w
 	l := wrapLabel(NoteText(w.lang, n))
-	switch n.Kind {
-	case profiles.NoteEnableIMAP, profiles.NoteEnablePOP3, profiles.NoteEnableClients, profiles.NoteAppPassword, profiles.NoteOAuthOnly, profiles.NoteBridge:
+	if importantNote(n.Kind) {
 		l.Importance = widget.WarningImportance
 	}
 	if n.URL == "" {
@@ -310,4 +327,26 @@ func prependServer(s profiles.Server, list []profiles.Server) []profiles.Server 
 		}
 	}
 	return out
+}
+
+// importantNote reports whether a note asks the user to act before the
+// account works; those are shown up front.
+func importantNote(k profiles.NoteKind) bool {
+	switch k {
+	case profiles.NoteEnableIMAP, profiles.NoteEnablePOP3, profiles.NoteEnableClients,
+		profiles.NoteAppPassword, profiles.NoteOAuthOnly, profiles.NoteBridge, profiles.NoteLoginFormat:
+		return true
+	}
+	return false
+}
+
+// noteApplies hides notes about the protocol not chosen (POP3 notes with IMAP).
+func noteApplies(n profiles.Note, in profiles.Protocol) bool {
+	switch n.Kind {
+	case profiles.NoteEnablePOP3, profiles.NotePOP3:
+		return in == profiles.POP3
+	case profiles.NoteEnableIMAP:
+		return in == profiles.IMAP
+	}
+	return true
 }

@@ -124,7 +124,7 @@ func (w *Wizard) build() {
 	w.Back = &widget.Button{Icon: nil, OnTapped: w.GoBack}
 	w.Next = &widget.Button{Importance: widget.HighImportance, OnTapped: w.GoNext}
 	w.body = container.NewStack()
-	header := container.NewBorder(nil, nil, nil, w.Language, container.NewVBox(w.title, w.steps))
+	header := container.NewBorder(nil, nil, nil, container.NewVBox(w.Language), container.NewVBox(w.title, w.steps))
 	footer := container.NewBorder(nil, nil, w.Back, w.Next)
 	w.Content = container.NewBorder(
 		container.NewVBox(header, widget.NewSeparator()),
@@ -220,6 +220,14 @@ func (w *Wizard) refreshNav() {
 		w.Next.Enable()
 	} else {
 		w.Next.Disable()
+	}
+	w.relayout()
+}
+
+// relayout lays the page out again after parts of it appeared or vanished.
+func (w *Wizard) relayout() {
+	if w.body != nil && len(w.body.Objects) > 0 {
+		w.body.Refresh()
 	}
 }
 

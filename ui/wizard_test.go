@@ -110,8 +110,8 @@ func badPasswordVerify(_ context.Context, cfg *profiles.Config, _ string, progre
 	progress(CheckEvent{SideIncoming, StageLogin, CheckFailed})
 	return &VerifyResult{Diagnosis: &Diagnosis{
 		Key: "diag.test.bad-password", Title: "The password was not accepted",
-		Advice: "Create an app password and type it here.",
-		Links:  []Link{{Text: "App passwords", URL: "https://id.yandex.ru/security/app-passwords"}},
+		Advice:      "Create an app password and type it here.",
+		Links:       []Link{{Text: "App passwords", URL: "https://id.yandex.ru/security/app-passwords"}},
 		ServerReply: "a1 NO [AUTHENTICATIONFAILED] Invalid credentials",
 	}}, nil
 }
