@@ -119,7 +119,13 @@ func classifyErr(f Failure, args map[string]string) (Code, bool) {
 		return NoPasswordMethod, true
 	}
 	var inv x509.CertificateInvalidError
-	if errors.As(err, &inv) && inv.Cert != nil {
+	var pinv *x509.CertificateInvalidError
+	if errors.As(err, &pinv) && pinv != nil {
+		inv = *pinv
+	} else {
+		errors.As(err, &inv)
+	}
+	if inv.Cert != nil {
 		args["NotBefore"] = inv.Cert.NotBefore.Local().Format(timeLayout)
 		args["NotAfter"] = inv.Cert.NotAfter.Local().Format(timeLayout)
 		args["Now"] = f.Now.Local().Format(timeLayout)
@@ -231,7 +237,7 @@ var interceptors = []struct{ frag, product string }{
 // Interceptor returns the antivirus or proxy product that issued cert (or
 // its issuer), or "" when the issuer is not a known interceptor.
 func Interceptor(cert *x509.Certificate) string {
-	s := strings.ToLower(cert.Issuer.String() + " " + cert.Subject.String()) + " "
+	s := strings.ToLower(cert.Issuer.String()+" "+cert.Subject.String()) + " "
 	for _, i := range interceptors {
 		if strings.Contains(s, i.frag) {
 			return i.product
@@ -273,8 +279,8 @@ func providerOf(f Failure) string {
 	h := strings.ToLower(f.Host)
 	for _, p := range []struct{ frag, id string }{
 		{"gmail", "gmail"}, {"google", "gmail"}, {"yahoo", "yahoo"}, {"aol.com", "aol"}, {"mail.me.com", "icloud"},
-		{"icloud", "icloud"}, {"mail.ru", "mail.ru"}, {"yandex", "yandex"}, {"outlook", "outlook"},
-		{"office365", "office365"}, {"hotmail", "outlook"}, {"rambler", "rambler"}, {"gmx", "gmx"}, {"web.de", "web.de"},
+		{"icloud", "icloud"}, {"mail.ru", "mail.ru"}, {"yandex", "yandex"}, {"office365", "office365"},
+		{"outlook", "outlook"}, {"hotmail", "outlook"}, {"rambler", "rambler"}, {"gmx", "gmx"}, {"web.de", "web.de"},
 	} {
 		if strings.Contains(h, p.frag) {
 			return p.id

@@ -17,11 +17,6 @@ import (
 // secretPassword is distinctive so a leak anywhere can be grepped for.
 const secretPassword = "Zq9-LEAK-CANARY-7xw"
 
-var (
-	dovecotOnce sync.Once
-	shared      *mailtest.Dovecot
-)
-
 // testConfig builds a Config for the Dovecot user with the given servers.
 func testConfig(d *mailtest.Dovecot, in, out []profiles.Server) *profiles.Config {
 	for i := range in {
