@@ -56,7 +56,7 @@ func newExportPage(w *Wizard) *ExportPage {
 	list := container.NewVBox()
 	for i, f := range p.formats {
 		id := f.ID
-		c := widget.NewCheck(f.Name, func(b bool) {
+		c := widget.NewCheck(tr(w.lang, f.Name, f.Name, nil), func(b bool) {
 			p.selected[id] = b
 			p.refresh()
 		})
@@ -173,6 +173,7 @@ func (p *ExportPage) SaveTo(dir string) {
 	}
 	p.Save.Disable()
 	p.Status.SetText(w.t("export.saving", nil))
+	lang := w.lang
 	w.svc.Go(func() {
 		var files []string
 		var failed []string
@@ -182,7 +183,7 @@ func (p *ExportPage) SaveTo(dir string) {
 			r.Format = f.ID
 			got, err := w.svc.Export(ctx, r)
 			if err != nil {
-				failed = append(failed, f.Name+": "+err.Error())
+				failed = append(failed, tr(lang, f.Name, f.Name, nil)+": "+err.Error())
 				continue
 			}
 			files = append(files, got...)

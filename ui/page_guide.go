@@ -83,7 +83,7 @@ func (p *GuidePage) reset() {
 	for _, f := range w.svc.Formats() {
 		add(f.Guide)
 		if f.Guide != "" && p.names[f.Guide] == "" {
-			p.names[f.Guide] = f.Name
+			p.names[f.Guide] = tr(w.lang, f.Name, f.Name, nil)
 		}
 	}
 	opts := make([]string, 0, len(p.programs))

@@ -271,8 +271,12 @@ func (p *SignInPage) showResult(res *VerifyResult) {
 	if d == nil {
 		d = &Diagnosis{Key: "diag.generic", Title: "The check could not run"}
 	}
-	p.Diagnosis.SetTitle(tr(w.lang, d.Key, d.Title, d.Args))
-	p.diagAdvice.SetText(tr(w.lang, d.AdviceKey, d.Advice, d.Args))
+	title, advice := tr(w.lang, d.Key, d.Title, d.Args), tr(w.lang, d.AdviceKey, d.Advice, d.Args)
+	if d.Translate != nil {
+		title, advice = d.Translate(w.lang)
+	}
+	p.Diagnosis.SetTitle(title)
+	p.diagAdvice.SetText(advice)
 	p.diagLinks.RemoveAll()
 	for _, l := range d.Links {
 		u, err := url.Parse(l.URL)

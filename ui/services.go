@@ -68,6 +68,8 @@ type Diagnosis struct {
 	Links             []Link
 	// ServerReply is what the server said, shown on request.
 	ServerReply string
+	// Translate, when set, returns the title and advice in another language.
+	Translate func(lang string) (title, advice string)
 }
 
 // AdoptedPort says that a server was reached on another port than the one
@@ -93,7 +95,7 @@ type VerifyResult struct {
 type ExportFormat struct {
 	// ID is the export registry's format name ("mobileconfig").
 	ID string
-	// Name is shown next to the checkbox.
+	// Name is shown next to the checkbox: a translation key or a plain name.
 	Name string
 	// Guide is the guide program for the Instructions step ("" = none).
 	Guide string
