@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"mailsetup/assets/i18n"
 )
@@ -67,6 +69,36 @@ func TestScreenshots(t *testing.T) {
 			shot(t, h, lang+"-2-settings.png")
 		})
 	}
+}
+
+// lightTheme forces the light variant, to show both.
+type lightTheme struct{ fyne.Theme }
+
+func (l lightTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return l.Theme.Color(n, theme.VariantLight)
+}
+
+// TestScreenshotsLaterSteps renders steps 3 to 5 in English (light theme),
+// and the failure card.
+func TestScreenshotsLaterSteps(t *testing.T) {
+	h := newHarness(t, "en", badPasswordVerify)
+	fyne.CurrentApp().Settings().SetTheme(lightTheme{NewTheme("en")})
+	h.typeAddress("ivan@yandex.ru")
+	shot(t, h, "en-light-1-address.png")
+	h.wiz.GoNext()
+	h.wiz.GoNext()
+	test.Type(h.wiz.SignIn.Password, "wrong")
+	h.wiz.GoNext()
+	shot(t, h, "en-light-3-signin-failed.png")
+	h.wiz.svc.Verify = okVerify
+	test.Tap(h.wiz.SignIn.TryAgain)
+	shot(t, h, "en-light-3-signin-ok.png")
+	h.wiz.GoNext()
+	test.Tap(h.wiz.Export.IncludePassword)
+	test.Tap(h.wiz.Export.Save)
+	shot(t, h, "en-light-4-export.png")
+	h.wiz.GoNext()
+	shot(t, h, "en-light-5-guide.png")
 }
 
 func shot(t *testing.T, h *harness, name string) {

@@ -51,6 +51,8 @@ type AddressPage struct {
 	Progress *fyne.Container
 	// Result shows the provider and where the settings came from.
 	Result *fyne.Container
+	// Details holds Progress once the search is over.
+	Details *widget.Accordion
 	// Confirm must be ticked when the settings need confirming.
 	Confirm *widget.Check
 	// Cancel stops a running detection.
@@ -78,6 +80,8 @@ func newAddressPage(w *Wizard) *AddressPage {
 	}
 	p.Status = wrapLabel("")
 	p.Progress = container.NewVBox()
+	p.Details = widget.NewAccordion(widget.NewAccordionItem(w.t("address.details", nil), p.Progress))
+	p.Details.Open(0)
 	p.Result = container.NewVBox()
 	p.Confirm = widget.NewCheck(w.t("address.confirm", nil), func(b bool) {
 		w.state.confirmed = b
@@ -88,7 +92,7 @@ func newAddressPage(w *Wizard) *AddressPage {
 		w.cancelWork()
 		p.gen++
 		p.Cancel.Hide()
-		p.Status.SetText(w.t("address.cancelled", nil))
+		p.status(w.t("address.cancelled", nil))
 	})
 	p.Cancel.Hide()
 	form := widget.NewForm(
@@ -97,7 +101,7 @@ func newAddressPage(w *Wizard) *AddressPage {
 	)
 	intro := wrapLabel(w.t("address.intro", nil))
 	p.box = container.NewVScroll(container.NewVBox(intro, form,
-		container.NewBorder(nil, nil, nil, p.Cancel, p.Status), p.Progress, p.Result))
+		container.NewBorder(nil, nil, nil, p.Cancel, p.Status), p.Result, p.Details))
 	p.showConfig()
 	return p
 }
@@ -131,7 +135,7 @@ func (p *AddressPage) changed(s string) {
 			p.Progress.RemoveAll()
 			w.refreshNav()
 		}
-		p.Status.SetText("")
+		p.status("")
 		return
 	}
 	gen := p.gen + 1
@@ -167,7 +171,7 @@ func (p *AddressPage) detectNow() {
 	w := p.w
 	addr, err := profiles.ParseAddress(p.Address.Text)
 	if err != nil {
-		p.Status.SetText(w.t("address.bad", map[string]string{"Reason": strings.TrimPrefix(err.Error(), "address: ")}))
+		p.status(w.t("address.bad", map[string]string{"Reason": strings.TrimPrefix(err.Error(), "address: ")}))
 		return
 	}
 	if p.stop != nil {
@@ -181,10 +185,11 @@ func (p *AddressPage) detectNow() {
 	w.state.cfg, w.state.detected, w.state.confirmed = nil, nil, false
 	w.state.verified, w.state.skipped, w.state.result = false, false, nil
 	p.progress = map[profiles.Source]string{}
+	p.Details.Open(0)
 	p.Confirm.SetChecked(false)
 	p.Result.RemoveAll()
 	p.Progress.RemoveAll()
-	p.Status.SetText(w.t("address.searching", map[string]string{"Domain": addr.DomainUnicode}))
+	p.status(w.t("address.searching", map[string]string{"Domain": addr.DomainUnicode}))
 	p.Cancel.Show()
 	w.refreshNav()
 	progress := func(e profiles.TraceEntry) {
@@ -221,7 +226,7 @@ func (p *AddressPage) renderProgress() {
 			continue
 		}
 		line := p.w.t(sourceKeys[s], nil) + ": " + p.w.t(outcomeKeys[out], nil)
-		p.Progress.Add(&widget.Label{Text: "• " + line, Importance: widget.LowImportance})
+		p.Progress.Add(&widget.Label{Text: "• " + line})
 	}
 	p.w.relayout()
 }
@@ -242,10 +247,11 @@ func (p *AddressPage) onResult(ctx context.Context, res *discover.Result, err er
 	}
 	if err != nil || res == nil || !res.Config.Found() {
 		w.state.cfg = nil
-		p.Status.SetText(w.t("address.none", map[string]string{"Domain": w.state.addr.DomainUnicode}))
+		p.status(w.t("address.none", map[string]string{"Domain": w.state.addr.DomainUnicode}))
 		w.refreshNav()
 		return
 	}
+	p.Details.Close(0)
 	cfg := res.Config.Clone()
 	cfg.Normalize()
 	w.state.detected = res.Config
@@ -263,6 +269,8 @@ func (p *AddressPage) showConfig() {
 	if cfg == nil {
 		return
 	}
+	p.Status.Importance = widget.SuccessImportance
+	p.Status.TextStyle.Bold = true
 	p.Status.SetText(w.t("address.found", map[string]string{"Provider": providerName(cfg)}))
 	src := w.t(sourceKeys[cfg.Source], nil)
 	p.Result.Add(wrapLabel(w.t("address.source", map[string]string{"Source": src})))
@@ -286,4 +294,11 @@ func providerName(cfg *profiles.Config) string {
 		return cfg.DomainUnicode
 	}
 	return cfg.Domain
+}
+
+// status shows an ordinary status line.
+func (p *AddressPage) status(text string) {
+	p.Status.Importance = widget.MediumImportance
+	p.Status.TextStyle.Bold = false
+	p.Status.SetText(text)
 }

@@ -129,8 +129,8 @@ func (p *GuidePage) show(i int) {
 	}
 	p.index = i
 	s := p.steps[i]
-	p.Heading.SetText(s.Title)
-	p.Text.SetText(s.Text)
+	p.Heading.SetText(displayText(s.Title))
+	p.Text.SetText(displayText(s.Text))
 	if s.Image != nil {
 		p.Image.Resource = s.Image
 		p.Image.Show()

@@ -229,10 +229,17 @@ func (p *SettingsPage) plain(s profiles.Server, key string) string {
 // has one, else the English text.
 func NoteText(lang string, n profiles.Note) string {
 	if n.Key != "" && (i18n.Default().Has(lang, n.Key) || i18n.Default().Has(i18n.Fallback, n.Key)) {
-		return i18n.T(lang, n.Key, n.Args)
+		return displayText(i18n.T(lang, n.Key, n.Args))
 	}
-	return n.Text
+	return displayText(n.Text)
 }
+
+// arrowReplacer swaps the arrow of menu paths ("Settings → Email clients"),
+// which Fyne's bundled Noto Sans lacks, for one it has.
+var arrowReplacer = strings.NewReplacer("→", "›")
+
+// displayText prepares a text from another package for Fyne's font.
+func displayText(s string) string { return arrowReplacer.Replace(s) }
 
 func (p *SettingsPage) noteCard(n profiles.Note) fyne.CanvasObject {
 	w := p.w

@@ -121,7 +121,7 @@ func newSignInPage(w *Wizard) *SignInPage {
 	form := widget.NewForm(widget.NewFormItem(w.t("signin.password", nil), p.Password))
 	buttons := container.NewHBox(p.CheckButton, p.Cancel, p.Skip, p.CopySupport)
 	p.box = container.NewVScroll(container.NewVBox(
-		wrapLabel(w.t("signin.intro", nil)), form, buttons, grid, p.Status, p.Adopted, p.Diagnosis))
+		wrapLabel(w.t("signin.intro", nil)), form, buttons, p.Status, p.Adopted, p.Diagnosis, grid))
 	if w.state.result != nil {
 		p.showResult(w.state.result)
 	}
@@ -275,8 +275,8 @@ func (p *SignInPage) showResult(res *VerifyResult) {
 	if d.Translate != nil {
 		title, advice = d.Translate(w.lang)
 	}
-	p.Diagnosis.SetTitle(title)
-	p.diagAdvice.SetText(advice)
+	p.Diagnosis.SetTitle(displayText(title))
+	p.diagAdvice.SetText(displayText(advice))
 	p.diagLinks.RemoveAll()
 	for _, l := range d.Links {
 		u, err := url.Parse(l.URL)

@@ -75,6 +75,7 @@ func NewWindow(a fyne.App, opts WindowOptions, svc Services) (fyne.Window, *Wiza
 	win.SetOnClosed(wiz.Close)
 	win.SetContent(wiz.Content)
 	win.Resize(fyne.NewSize(800, 600))
+	wiz.Focus()
 	return win, wiz
 }
 

@@ -104,7 +104,7 @@ func (w *Wizard) t(key string, args any) string { return i18n.T(w.lang, key, arg
 
 func (w *Wizard) build() {
 	w.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
-	w.steps = &widget.Label{Importance: widget.LowImportance}
+	w.steps = &widget.Label{}
 	names := make([]string, len(i18n.Languages))
 	for i, l := range i18n.Languages {
 		names[i] = i18n.Names[l]
@@ -202,9 +202,7 @@ func (w *Wizard) show(s Step) {
 	w.body.Objects = []fyne.CanvasObject{p.content()}
 	w.body.Refresh()
 	w.refreshNav()
-	if f := p.focus(); f != nil && w.win != nil {
-		w.win.Canvas().Focus(f)
-	}
+	w.Focus()
 }
 
 // refreshNav updates Back/Next for the current step.
@@ -228,6 +226,13 @@ func (w *Wizard) refreshNav() {
 func (w *Wizard) relayout() {
 	if w.body != nil && len(w.body.Objects) > 0 {
 		w.body.Refresh()
+	}
+}
+
+// Focus puts the keyboard focus in the current step's first field.
+func (w *Wizard) Focus() {
+	if f := w.page(w.step).focus(); f != nil && w.win != nil && w.win.Content() == w.Content {
+		w.win.Canvas().Focus(f)
 	}
 }
 
