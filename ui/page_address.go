@@ -78,7 +78,7 @@ func newAddressPage(w *Wizard) *AddressPage {
 		}
 		p.detectNow()
 	}
-	p.Status = wrapLabel("")
+	p.Status = w.label("")
 	p.Progress = container.NewVBox()
 	p.Details = widget.NewAccordion(widget.NewAccordionItem(w.t("address.details", nil), p.Progress))
 	p.Details.Open(0)
@@ -99,7 +99,7 @@ func newAddressPage(w *Wizard) *AddressPage {
 		widget.NewFormItem(w.t("address.address", nil), p.Address),
 		widget.NewFormItem(w.t("address.name", nil), p.Name),
 	)
-	intro := wrapLabel(w.t("address.intro", nil))
+	intro := w.label(w.t("address.intro", nil))
 	p.box = container.NewVScroll(container.NewVBox(intro, form,
 		container.NewBorder(nil, nil, nil, p.Cancel, p.Status), p.Result, p.Details))
 	p.showConfig()
@@ -273,13 +273,13 @@ func (p *AddressPage) showConfig() {
 	p.Status.TextStyle.Bold = true
 	p.Status.SetText(w.t("address.found", map[string]string{"Provider": providerName(cfg)}))
 	src := w.t(sourceKeys[cfg.Source], nil)
-	p.Result.Add(wrapLabel(w.t("address.source", map[string]string{"Source": src})))
+	p.Result.Add(w.label(w.t("address.source", map[string]string{"Source": src})))
 	if cfg.Trust == profiles.TrustConfirm {
 		dom := cfg.TrustDomain
 		if dom == "" {
 			dom = cfg.Domain
 		}
-		warn := wrapLabel(w.t("address.confirm-why", map[string]string{"Domain": dom, "Source": src}))
+		warn := w.label(w.t("address.confirm-why", map[string]string{"Domain": dom, "Source": src}))
 		warn.Importance = widget.WarningImportance
 		p.Result.Add(warn)
 		p.Result.Add(p.Confirm)

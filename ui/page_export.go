@@ -68,9 +68,9 @@ func newExportPage(w *Wizard) *ExportPage {
 		list.Add(c)
 	}
 	if len(p.formats) == 0 {
-		list.Add(wrapLabel(w.t("export.unavailable", nil)))
+		list.Add(w.label(w.t("export.unavailable", nil)))
 	}
-	p.PasswordWarning = wrapLabel(w.t("export.password-warning", nil))
+	p.PasswordWarning = w.label(w.t("export.password-warning", nil))
 	p.PasswordWarning.Importance = widget.WarningImportance
 	p.PasswordWarning.Hide()
 	p.IncludePassword = widget.NewCheck(w.t("export.include-password", nil), func(b bool) {
@@ -80,7 +80,7 @@ func newExportPage(w *Wizard) *ExportPage {
 			p.PasswordWarning.Hide()
 		}
 	})
-	p.NotVerified = wrapLabel(w.t("export.not-verified", nil))
+	p.NotVerified = w.label(w.t("export.not-verified", nil))
 	p.NotVerified.Importance = widget.WarningImportance
 	p.Save = &widget.Button{Text: w.t("export.save", nil), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: p.chooseFolder}
 	p.OpenFolder = widget.NewButtonWithIcon(w.t("export.open-folder", nil), theme.FolderOpenIcon(), func() {
@@ -89,9 +89,9 @@ func newExportPage(w *Wizard) *ExportPage {
 		}
 	})
 	p.OpenFolder.Hide()
-	p.Status = wrapLabel("")
+	p.Status = w.label("")
 	p.box = container.NewVScroll(container.NewVBox(
-		wrapLabel(w.t("export.intro", nil)), list, p.NotVerified,
+		w.label(w.t("export.intro", nil)), list, p.NotVerified,
 		p.IncludePassword, p.PasswordWarning, container.NewHBox(p.Save, p.OpenFolder), p.Status))
 	p.refresh()
 	return p

@@ -31,7 +31,7 @@ type GuidePage struct {
 func newGuidePage(w *Wizard) *GuidePage {
 	p := &GuidePage{w: w, names: map[string]string{}}
 	p.Heading = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
-	p.Text = wrapLabel("")
+	p.Text = w.label("")
 	p.Image = &canvas.Image{FillMode: canvas.ImageFillContain}
 	p.Image.SetMinSize(fyne.NewSize(360, 220))
 	p.Position = &widget.Label{Importance: widget.LowImportance}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -55,12 +56,12 @@ type SettingsPage struct {
 
 func newSettingsPage(w *Wizard) *SettingsPage {
 	p := &SettingsPage{w: w}
-	p.Why = wrapLabel("")
-	p.Servers = wrapLabel("")
+	p.Why = w.label("")
+	p.Servers = w.label("")
 	p.Notes = container.NewVBox()
 	p.moreBox = container.NewVBox()
 	p.More = widget.NewAccordion(widget.NewAccordionItem(w.t("settings.more", nil), p.moreBox))
-	p.Error = wrapLabel("")
+	p.Error = w.label("")
 	p.Error.Importance = widget.DangerImportance
 	p.Error.Hide()
 	p.LeaveCopy = widget.NewCheck(w.t("settings.leave-copy", nil), func(b bool) { w.state.leaveCopy = b })
@@ -243,7 +244,10 @@ func displayText(s string) string { return arrowReplacer.Replace(s) }
 
 func (p *SettingsPage) noteCard(n profiles.Note) fyne.CanvasObject {
 	w := p.w
-	l := wrapLabel(NoteText(w.lang, n))
+	l := w.label(NoteText(w.lang, n))
+	if !hasCJK(l.Text) {
+		l.Wrapping = fyne.TextWrapWord // an untranslated note in a Japanese window
+	}
 	if importantNote(n.Kind) {
 		l.Importance = widget.WarningImportance
 	}
@@ -356,4 +360,14 @@ func noteApplies(n profiles.Note, in profiles.Protocol) bool {
 		return in == profiles.IMAP
 	}
 	return true
+}
+
+// hasCJK reports whether s holds Han, kana or full-width characters.
+func hasCJK(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || (r >= 0xFF00 && r <= 0xFFEF) {
+			return true
+		}
+	}
+	return false
 }

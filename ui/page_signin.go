@@ -82,8 +82,8 @@ func newSignInPage(w *Wizard) *SignInPage {
 	})
 	p.Skip = widget.NewButton(w.t("signin.skip", nil), p.SkipCheck)
 	p.CopySupport = widget.NewButtonWithIcon(w.t("signin.copy-support", nil), theme.ContentCopyIcon(), p.copySupport)
-	p.Status = wrapLabel("")
-	p.Adopted = wrapLabel("")
+	p.Status = w.label("")
+	p.Adopted = w.label("")
 	p.Adopted.Importance = widget.SuccessImportance
 	p.Adopted.Hide()
 	p.Reply = &widget.Label{Wrapping: fyne.TextWrapBreak, TextStyle: fyne.TextStyle{Monospace: true}}
@@ -95,7 +95,7 @@ func newSignInPage(w *Wizard) *SignInPage {
 			p.Reply.Show()
 		}
 	})
-	p.diagAdvice = wrapLabel("")
+	p.diagAdvice = w.label("")
 	p.diagLinks = container.NewVBox()
 	p.Diagnosis = widget.NewCard("", "", container.NewVBox(p.diagAdvice, p.diagLinks, container.NewHBox(p.TryAgain, p.ShowReply), p.Reply))
 	p.Diagnosis.Hide()
@@ -121,7 +121,7 @@ func newSignInPage(w *Wizard) *SignInPage {
 	form := widget.NewForm(widget.NewFormItem(w.t("signin.password", nil), p.Password))
 	buttons := container.NewHBox(p.CheckButton, p.Cancel, p.Skip, p.CopySupport)
 	p.box = container.NewVScroll(container.NewVBox(
-		wrapLabel(w.t("signin.intro", nil)), form, buttons, p.Status, p.Adopted, p.Diagnosis, grid))
+		w.label(w.t("signin.intro", nil)), form, buttons, p.Status, p.Adopted, p.Diagnosis, grid))
 	if w.state.result != nil {
 		p.showResult(w.state.result)
 	}

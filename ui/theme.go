@@ -11,7 +11,7 @@ import (
 )
 
 // cjkFont is the embedded Japanese-capable font, or nil when the build has none.
-var cjkFont fyne.Resource
+var cjkFont fyne.Resource = assets.CJKFontResource
 
 // Theme is Fyne's default theme (light or dark as the system says) with a
 // font that has the glyphs of the window's language: the embedded CJK

@@ -308,6 +308,12 @@ func (w *Wizard) startWork() context.Context {
 // Close cancels running work; call it when the window closes.
 func (w *Wizard) Close() { w.cancelWork() }
 
-func wrapLabel(text string) *widget.Label {
-	return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord}
+// label makes a wrapping label. Japanese has no spaces between words, so
+// its lines break between characters.
+func (w *Wizard) label(text string) *widget.Label {
+	wrap := fyne.TextWrapWord
+	if w.lang == "ja" {
+		wrap = fyne.TextWrapBreak
+	}
+	return &widget.Label{Text: text, Wrapping: wrap}
 }
