@@ -12,6 +12,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"text/tabwriter"
 )
 
 // Exit statuses shared by every command.
@@ -102,9 +103,11 @@ func usage(w io.Writer) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, n := range names {
-		fmt.Fprintf(w, "  mailsetup %-12s %s\n", n, commands[n].Summary)
+		fmt.Fprintf(tw, "  mailsetup %s\t%s\n", n, commands[n].Summary)
 	}
+	_ = tw.Flush()
 	fmt.Fprintln(w, "\nRun \"mailsetup help COMMAND\" for a command's flags.")
 }
 
