@@ -97,7 +97,7 @@ func Main(env *Env, args []string) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "mailsetup sets up a mail account: it finds the provider's settings, checks the login and writes files mail programs import.")
-	fmt.Fprintln(w, "\nusage:\n  mailsetup [--lang L]            open the window")
+	fmt.Fprintln(w, "\nusage:\n  mailsetup [--lang L]           open the window")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
