@@ -119,7 +119,13 @@ func classifyErr(f Failure, args map[string]string) (Code, bool) {
 		return NoPasswordMethod, true
 	}
 	var inv x509.CertificateInvalidError
-	if errors.As(err, &inv) && inv.Cert != nil {
+	var pinv *x509.CertificateInvalidError
+	if errors.As(err, &pinv) && pinv != nil {
+		inv = *pinv
+	} else {
+		errors.As(err, &inv)
+	}
+	if inv.Cert != nil {
 		args["NotBefore"] = inv.Cert.NotBefore.Local().Format(timeLayout)
 		args["NotAfter"] = inv.Cert.NotAfter.Local().Format(timeLayout)
 		args["Now"] = f.Now.Local().Format(timeLayout)
@@ -231,7 +237,7 @@ var interceptors = []struct{ frag, product string }{
 // Interceptor returns the antivirus or proxy product that issued cert (or
 // its issuer), or "" when the issuer is not a known interceptor.
 func Interceptor(cert *x509.Certificate) string {
-	s := strings.ToLower(cert.Issuer.String() + " " + cert.Subject.String()) + " "
+	s := strings.ToLower(cert.Issuer.String()+" "+cert.Subject.String()) + " "
 	for _, i := range interceptors {
 		if strings.Contains(s, i.frag) {
 			return i.product
@@ -267,20 +273,34 @@ var appPasswordProviders = map[string]bool{
 
 // providerOf guesses the provider from its ID or the host name.
 func providerOf(f Failure) string {
-	if f.Provider != "" {
+	if c, ok := providerAliases[f.Provider]; ok {
+		return c
+	}
+	if knownProviders[f.Provider] {
 		return f.Provider
 	}
 	h := strings.ToLower(f.Host)
 	for _, p := range []struct{ frag, id string }{
 		{"gmail", "gmail"}, {"google", "gmail"}, {"yahoo", "yahoo"}, {"aol.com", "aol"}, {"mail.me.com", "icloud"},
-		{"icloud", "icloud"}, {"mail.ru", "mail.ru"}, {"yandex", "yandex"}, {"outlook", "outlook"},
-		{"office365", "office365"}, {"hotmail", "outlook"}, {"rambler", "rambler"}, {"gmx", "gmx"}, {"web.de", "web.de"},
+		{"icloud", "icloud"}, {"mail.ru", "mail.ru"}, {"yandex", "yandex"}, {"office365", "office365"},
+		{"outlook", "outlook"}, {"hotmail", "outlook"}, {"rambler", "rambler"}, {"gmx", "gmx"}, {"web.de", "web.de"},
 	} {
 		if strings.Contains(h, p.frag) {
 			return p.id
 		}
 	}
-	return ""
+	return f.Provider
+}
+
+// providerAliases map knowledge-base IDs onto the IDs the rules use.
+var providerAliases = map[string]string{
+	"google-workspace": "gmail", "microsoft365": "office365", "icloud-custom-domain": "icloud", "gmx.com": "gmx",
+}
+
+// knownProviders are the provider IDs the rules and links know by name.
+var knownProviders = map[string]bool{
+	"gmail": true, "google": true, "yahoo": true, "aol": true, "icloud": true, "mail.ru": true, "yandex": true,
+	"outlook": true, "office365": true, "rambler": true, "gmx": true, "web.de": true, "zoho": true,
 }
 
 var smtpCode = regexp.MustCompile(`^(\d{3})[ -]`)

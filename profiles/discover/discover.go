@@ -163,7 +163,32 @@ func Discover(ctx context.Context, addr profiles.Address, opts Options) (*Result
 
 	start := time.Now()
 	ch := make(chan outcome, len(sources))
+	done := map[profiles.Source]outcome{}
+	// The built-in list answers in microseconds from memory: ask it first, so
+	// a known provider's address is never sent to the network at all.
+	launch := sources
 	for _, src := range sources {
+		if src != profiles.SourceBuiltin {
+			continue
+		}
+		if opts.Progress != nil {
+			opts.Progress(profiles.TraceEntry{Source: src, Outcome: OutcomeStarted})
+		}
+		t0 := time.Now()
+		ans := r.run(overall, src)
+		o := outcome{src: src, ans: ans, entry: traceEntry(src, ans, overall, time.Since(t0))}
+		done[src] = o
+		if opts.Progress != nil {
+			opts.Progress(o.entry)
+		}
+		if ans.cfg != nil {
+			launch = nil
+		}
+	}
+	for _, src := range launch {
+		if src == profiles.SourceBuiltin {
+			continue
+		}
 		if opts.Progress != nil {
 			opts.Progress(profiles.TraceEntry{Source: src, Outcome: OutcomeStarted})
 		}
@@ -176,7 +201,6 @@ func Discover(ctx context.Context, addr profiles.Address, opts Options) (*Result
 		}(src)
 	}
 
-	done := map[profiles.Source]outcome{}
 	decided := func() bool {
 		best := len(profiles.AllSources)
 		for s, o := range done {
@@ -191,8 +215,9 @@ func Discover(ctx context.Context, addr profiles.Address, opts Options) (*Result
 		}
 		return true
 	}
+	timedOut := false
 loop:
-	for len(done) < len(sources) {
+	for !decided() && len(done) < len(sources) {
 		select {
 		case o := <-ch:
 			done[o.src] = o
@@ -203,6 +228,7 @@ loop:
 				break loop
 			}
 		case <-overall.Done():
+			timedOut = true
 			break loop
 		}
 	}
@@ -218,8 +244,10 @@ loop:
 			switch {
 			case ctx.Err() != nil:
 				e.Outcome, e.Detail = profiles.OutcomeCancelled, "the discovery was cancelled"
-			case overall.Err() != nil:
+			case timedOut:
 				e.Outcome, e.Detail = profiles.OutcomeTimeout, fmt.Sprintf("no answer within the overall deadline of %s", timeout)
+			case launch == nil:
+				e.Outcome, e.Detail = profiles.OutcomeSkipped, "not asked: the built-in list knows this domain"
 			default:
 				e.Outcome, e.Detail = profiles.OutcomeCancelled, "not needed: a better source had already answered"
 			}
@@ -258,7 +286,7 @@ func traceEntry(src profiles.Source, ans answer, sctx context.Context, d time.Du
 	switch {
 	case ans.cfg != nil:
 		e.Outcome = profiles.OutcomeFound
-	case ans.err != nil && (errors.Is(ans.err, context.DeadlineExceeded) || errors.Is(sctx.Err(), context.DeadlineExceeded)):
+	case ans.err != nil && (errors.Is(ans.err, context.DeadlineExceeded) || errors.Is(sctx.Err(), context.DeadlineExceeded) || isTimeout(ans.err)):
 		e.Outcome = profiles.OutcomeTimeout
 		e.Detail = joinDetail(ans.detail, ans.err.Error())
 	case ans.err != nil && errors.Is(ans.err, context.Canceled):

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -123,6 +124,23 @@ func TestAutoconfigHTTPS(t *testing.T) {
 		if strings.Contains(q, "ivan") || strings.Contains(q, "emailaddress") {
 			t.Fatalf("address sent over plain HTTP: %s", q)
 		}
+	}
+}
+
+func TestAutoconfigWellKnown(t *testing.T) {
+	w := newWorld(t)
+	site := &autoconfigSite{}
+	httpsServer(t, w.ca, w.nw, site.handler(func(r *http.Request) (int, string) {
+		if r.Host == "example.test" && r.URL.Path == "/.well-known/autoconfig/mail/config-v1.1.xml" && r.URL.Query().Get("emailaddress") == "ivan@example.test" {
+			return 200, autoconfigXML("imap.example.test", 993, "SSL", "smtp.example.test")
+		}
+		return 404, "no"
+	}), "example.test")
+	o := w.opts(profiles.SourceAutoconfig)
+	o.HTTPSOnly = true
+	res := detect(t, w, "ivan@example.test", o)
+	if res.Config == nil || res.Trace[0].URL != "https://example.test/.well-known/autoconfig/mail/config-v1.1.xml" {
+		t.Fatalf("config %+v trace %+v", res.Config, res.Trace)
 	}
 }
 
@@ -277,7 +295,7 @@ func TestMX(t *testing.T) {
 	for _, ad := range []bool{false, true} {
 		t.Run(fmt.Sprint("ad=", ad), func(t *testing.T) {
 			w := newWorld(t)
-			w.dns.ad = ad
+			w.dns.setAD(ad)
 			w.dns.add("corp.test. 300 IN MX 20 backup.corp.test.", "corp.test. 300 IN MX 10 mx.yandex.net.")
 			res := detect(t, w, "boss@corp.test", w.opts(profiles.SourceMX))
 			cfg := res.Config
@@ -435,6 +453,31 @@ func TestAutodiscover(t *testing.T) {
 			tt.check(t, detect(t, w, "ivan@example.test", w.opts(profiles.SourceAutodiscover)))
 		})
 	}
+}
+
+func FuzzParsePOX(f *testing.F) {
+	f.Add(`<Autodiscover><Response><Account><Action>settings</Action><Protocol><Type>IMAP</Type><Server>a.b</Server><Port>993</Port><SSL>on</SSL></Protocol><Protocol><Type>SMTP</Type><Server>a.b</Server><Port>587</Port><Encryption>TLS</Encryption></Protocol></Account></Response></Autodiscover>`)
+	f.Add(`<Autodiscover><Response><Account><Action>redirectUrl</Action><RedirectUrl>https://x/</RedirectUrl></Account></Response></Autodiscover>`)
+	f.Add(`<Autodiscover><Response><Error><Message>x</Message></Error></Response></Autodiscover>`)
+	r := newRun(mustAddr(f, "ivan@example.test"), Options{})
+	final, _ := url.Parse("https://autodiscover.example.test/autodiscover/autodiscover.xml")
+	f.Fuzz(func(t *testing.T, doc string) {
+		cfg, _, _, err := r.parsePOX(&fetched{body: []byte(doc), final: final})
+		if err != nil || cfg == nil {
+			return
+		}
+		if !cfg.Found() {
+			t.Fatal("config without servers")
+		}
+		for _, s := range append(cfg.Incoming, cfg.Outgoing...) {
+			if err := s.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			if i := strings.LastIndexByte(s.Username, '@'); i >= 0 && !strings.EqualFold(s.Username[i+1:], "example.test") {
+				t.Fatalf("foreign login %q", s.Username)
+			}
+		}
+	})
 }
 
 // imapScript is a scripted IMAP server that may or may not offer STARTTLS.

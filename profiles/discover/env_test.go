@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -151,6 +152,7 @@ func (n *network) Dial(ctx context.Context, network, address string) (net.Conn, 
 func httpsServer(t testing.TB, ca *testCA, nw *network, h http.Handler, names ...string) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.leaf(t, names...)}}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
@@ -342,4 +344,16 @@ func traceOf(res *Result, src profiles.Source) profiles.TraceEntry {
 		}
 	}
 	return profiles.TraceEntry{}
+}
+
+func (ds *dnsServer) setDelay(d time.Duration) {
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	ds.delay = d
+}
+
+func (ds *dnsServer) setAD(ad bool) {
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	ds.ad = ad
 }

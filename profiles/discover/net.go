@@ -63,7 +63,11 @@ func newRun(addr profiles.Address, opts Options) *run {
 		ResponseHeaderTimeout:  6 * time.Second,
 		MaxResponseHeaderBytes: 64 << 10,
 		DisableKeepAlives:      true,
-		Proxy:                  nil,
+	}
+	if opts.Dial == nil {
+		// A company proxy is honoured; through it the address still travels
+		// only inside HTTPS (CONNECT).
+		tr.Proxy = http.ProxyFromEnvironment
 	}
 	r.client = &http.Client{Transport: tr, CheckRedirect: checkRedirect}
 	return r

@@ -421,6 +421,17 @@ type poxResponse struct {
 
 // microsoft365 is the configuration of Exchange Online (Microsoft 365).
 func (r *run) microsoft365(how string) *profiles.Config {
+	warn := "recognised as Microsoft 365 / Exchange Online by Autodiscover (" + how + "); OAuth2 sign-in is needed"
+	if p, ok := r.kb.Provider("microsoft365"); ok {
+		cfg := p.ConfigFor(r.addr, profiles.SourceAutodiscover)
+		cfg.Trust, cfg.TrustDomain = profiles.TrustConfirm, "outlook.com"
+		if !cfg.HasNote(profiles.NoteOAuthOnly) {
+			cfg.Notes = append(cfg.Notes, profiles.Note{Kind: profiles.NoteOAuthOnly, Key: "note.oauth-only",
+				Text: "Microsoft 365 accepts only OAuth2 sign-in (a browser window) for IMAP and POP3; a password will not work."})
+		}
+		cfg.Warnings = append(cfg.Warnings, warn)
+		return cfg
+	}
 	oauth := []profiles.AuthMethod{profiles.AuthOAuth2}
 	u := r.addr.String()
 	cfg := &profiles.Config{
@@ -438,7 +449,7 @@ func (r *run) microsoft365(how string) *profiles.Config {
 		Trust:       profiles.TrustConfirm,
 		TrustDomain: "outlook.com",
 	}
-	cfg.Warnings = append(cfg.Warnings, "recognised as Microsoft 365 / Exchange Online by Autodiscover ("+how+"); OAuth2 sign-in is needed")
+	cfg.Warnings = append(cfg.Warnings, warn)
 	cfg.Normalize()
 	return cfg
 }

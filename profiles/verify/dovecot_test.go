@@ -17,11 +17,6 @@ import (
 // secretPassword is distinctive so a leak anywhere can be grepped for.
 const secretPassword = "Zq9-LEAK-CANARY-7xw"
 
-var (
-	dovecotOnce sync.Once
-	shared      *mailtest.Dovecot
-)
-
 // testConfig builds a Config for the Dovecot user with the given servers.
 func testConfig(d *mailtest.Dovecot, in, out []profiles.Server) *profiles.Config {
 	for i := range in {
@@ -40,7 +35,7 @@ func srv(p profiles.Protocol, host string, port int, sec profiles.Security) prof
 }
 
 func opts(d *mailtest.Dovecot, password string) Options {
-	return Options{Password: password, Roots: d.CA.Pool(), ConnectTimeout: 2 * time.Second, StepTimeout: 2 * time.Second}
+	return Options{Password: password, Roots: d.CA.Pool(), ConnectTimeout: 2 * time.Second, StepTimeout: 3 * time.Second}
 }
 
 func TestDovecotSuccess(t *testing.T) {

@@ -212,7 +212,6 @@ func Verify(ctx context.Context, cfg *profiles.Config, opts Options) *Result {
 	both := !opts.Incoming && !opts.Outgoing
 	type side struct {
 		list []profiles.Server
-		i    int
 	}
 	var sides []side
 	if (both || opts.Incoming) && len(cfg.Incoming) > 0 {
