@@ -1,0 +1,534 @@
+// Package preset reads an organisation's preset: a JSON file IT places next
+// to the executable (mailsetup.preset.json) or builds into it (go build
+// -tags preset, with the file in profiles/preset/embedded/). A preset names
+// the organisation and its logo, gives the company domains' servers (which
+// win over detection), locks fields in the window, limits the exports and
+// guides offered, carries a certificate to sign .mobileconfig files with, the
+// support contact shown on every error and the default language.
+//
+// Every method works on a nil *Preset and then answers "no preset": nothing
+// locked, every format offered, no company settings.
+package preset
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"mailsetup/profiles"
+)
+
+// FileName is the preset's name beside the executable and in the embedded
+// directory.
+const FileName = "mailsetup.preset.json"
+
+// EnvVar names the environment variable that points at a preset file.
+const EnvVar = "MAILSETUP_PRESET"
+
+// Field is a part of the window a preset can lock.
+type Field string
+
+// The fields a preset can lock.
+const (
+	// FieldIncoming: the incoming server of a company address cannot be changed.
+	FieldIncoming Field = "incoming"
+	// FieldOutgoing: the outgoing server of a company address cannot be changed.
+	FieldOutgoing Field = "outgoing"
+	// FieldUsername: the login of a company address cannot be changed.
+	FieldUsername Field = "username"
+	// FieldDomain: only addresses at the company domains are accepted.
+	FieldDomain Field = "domain"
+	// FieldLanguage: the language is the preset's and the picker is hidden.
+	FieldLanguage Field = "language"
+	// FieldFormats: only the preset's exports and guides are offered (the
+	// user cannot pick others; without this lock the preset's lists are the
+	// pre-selected ones and the rest sit behind "More").
+	FieldFormats Field = "formats"
+)
+
+// Fields lists every lockable Field.
+var Fields = []Field{FieldIncoming, FieldOutgoing, FieldUsername, FieldDomain, FieldLanguage, FieldFormats}
+
+// Valid reports whether f is one of Fields.
+func (f Field) Valid() bool {
+	for _, g := range Fields {
+		if g == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Organisation is who the preset is for.
+type Organisation struct {
+	// Name is shown in the window's title and in exported profiles.
+	Name string
+	// Logo is the logo's bytes (PNG or JPEG), nil when none.
+	Logo []byte
+	// LogoName is the logo's file name ("logo.png"), for fyne.NewStaticResource.
+	LogoName string
+}
+
+// Support is whom users contact when something fails.
+type Support struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+	URL   string `json:"url,omitempty"`
+}
+
+// IsZero reports whether no contact is given.
+func (s Support) IsZero() bool { return s == Support{} }
+
+// String returns the contact on one line: "IT helpdesk, it@example.com, +7 495 000-00-00, https://help.example.com".
+func (s Support) String() string {
+	var parts []string
+	for _, v := range []string{s.Name, s.Email, s.Phone, s.URL} {
+		if v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Signing is the certificate and key .mobileconfig files are signed with.
+type Signing struct {
+	Certificate *x509.Certificate
+	// Chain holds intermediate certificates to include, may be empty.
+	Chain []*x509.Certificate
+	Key   crypto.Signer
+}
+
+// Domain is one group of company domains sharing the same servers.
+type Domain struct {
+	// Names are the ASCII (punycode) domains, main one first.
+	Names    []string
+	Incoming []profiles.Server // usernames may hold %EMAILADDRESS% etc.
+	Outgoing []profiles.Server
+	Webmail  string
+	Help     string
+}
+
+// Preset is a loaded, valid preset.
+type Preset struct {
+	// Origin says where the preset came from: a file path or "embedded".
+	Origin   string
+	org      Organisation
+	domains  []Domain
+	byDomain map[string]int
+	locks    map[Field]bool
+	formats  []string
+	guides   []string
+	signing  *Signing
+	support  Support
+	language string
+}
+
+// Organisation returns who the preset is for.
+func (p *Preset) Organisation() Organisation {
+	if p == nil {
+		return Organisation{}
+	}
+	o := p.org
+	o.Logo = bytes.Clone(p.org.Logo)
+	return o
+}
+
+// Locked reports whether the preset locks field f.
+func (p *Preset) Locked(f Field) bool { return p != nil && p.locks[f] }
+
+// Domains returns the company domain groups.
+func (p *Preset) Domains() []Domain {
+	if p == nil {
+		return nil
+	}
+	return append([]Domain(nil), p.domains...)
+}
+
+// DomainNames returns every company domain (ASCII), in the preset's order.
+func (p *Preset) DomainNames() []string {
+	var out []string
+	if p == nil {
+		return nil
+	}
+	for _, d := range p.domains {
+		out = append(out, d.Names...)
+	}
+	return out
+}
+
+// ConfigFor returns the preset's settings for addr when its domain is a
+// company domain. The Config's Source is profiles.SourcePreset and it is
+// trusted without asking. The caller may change the copy it gets.
+func (p *Preset) ConfigFor(addr profiles.Address) (*profiles.Config, bool) {
+	if p == nil {
+		return nil, false
+	}
+	i, ok := p.byDomain[addr.Domain]
+	if !ok {
+		return nil, false
+	}
+	d := p.domains[i]
+	cfg := &profiles.Config{
+		Address:     addr.String(),
+		Domain:      addr.Domain,
+		Provider:    profiles.Provider{ID: "preset:" + d.Names[0], Name: p.org.Name, Webmail: d.Webmail, Help: d.Help},
+		Source:      profiles.SourcePreset,
+		Trust:       profiles.TrustVerified,
+		TrustDomain: d.Names[0],
+	}
+	if addr.DomainUnicode != addr.Domain {
+		cfg.DomainUnicode = addr.DomainUnicode
+	}
+	expand := func(list []profiles.Server) []profiles.Server {
+		out := make([]profiles.Server, len(list))
+		for i, s := range list {
+			out[i] = s
+			out[i].Auth = append([]profiles.AuthMethod(nil), s.Auth...)
+			out[i].Username = profiles.ExpandUsername(s.Username, addr)
+		}
+		return out
+	}
+	cfg.Incoming = expand(d.Incoming)
+	cfg.Outgoing = expand(d.Outgoing)
+	cfg.Normalize()
+	return cfg, true
+}
+
+// ErrForeignDomain is returned by CheckAddress for an address outside the
+// company domains when the preset locks the domain.
+var ErrForeignDomain = errors.New("preset: the address is not at a company domain")
+
+// CheckAddress returns an error wrapping ErrForeignDomain when the preset
+// locks the domain and addr is not at one of the company domains.
+func (p *Preset) CheckAddress(addr profiles.Address) error {
+	if !p.Locked(FieldDomain) {
+		return nil
+	}
+	if _, ok := p.byDomain[addr.Domain]; ok {
+		return nil
+	}
+	return fmt.Errorf("%w: %s accepts only addresses at %s", ErrForeignDomain, p.org.Name, strings.Join(p.DomainNames(), ", "))
+}
+
+// Formats returns the export format IDs the preset offers, in its order,
+// or nil when it offers every format.
+func (p *Preset) Formats() []string {
+	if p == nil {
+		return nil
+	}
+	return append([]string(nil), p.formats...)
+}
+
+// Guides returns the guide IDs the preset offers, or nil for every guide.
+func (p *Preset) Guides() []string {
+	if p == nil {
+		return nil
+	}
+	return append([]string(nil), p.guides...)
+}
+
+// OffersFormat reports whether export format id may be offered.
+func (p *Preset) OffersFormat(id string) bool { return offers(p.Formats(), id) }
+
+// OffersGuide reports whether guide id may be offered.
+func (p *Preset) OffersGuide(id string) bool { return offers(p.Guides(), id) }
+
+func offers(list []string, id string) bool {
+	if list == nil {
+		return true
+	}
+	for _, f := range list {
+		if f == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Signing returns the certificate and key to sign .mobileconfig files with,
+// or nil when the preset has none.
+func (p *Preset) Signing() *Signing {
+	if p == nil {
+		return nil
+	}
+	return p.signing
+}
+
+// Support returns the support contact (zero when none).
+func (p *Preset) Support() Support {
+	if p == nil {
+		return Support{}
+	}
+	return p.support
+}
+
+// Language returns the default language ("" when the preset sets none).
+func (p *Preset) Language() string {
+	if p == nil {
+		return ""
+	}
+	return p.language
+}
+
+// WithSupport appends the support contact to an error message for people:
+// "could not write the file — contact IT helpdesk, it@example.com". It
+// returns msg unchanged when there is no preset or no contact.
+func (p *Preset) WithSupport(msg string) string {
+	s := p.Support()
+	if s.IsZero() {
+		return msg
+	}
+	return msg + " — contact " + s.String()
+}
+
+// Options say where Find looks for a preset.
+type Options struct {
+	// Path is an explicit preset file (--preset); it wins over everything.
+	Path string
+	// Getenv reads MAILSETUP_PRESET; nil means os.Getenv.
+	Getenv func(string) string
+	// Executable returns the program's path; nil means os.Executable.
+	Executable func() (string, error)
+	// NoEmbedded ignores a preset built into the executable (tests).
+	NoEmbedded bool
+}
+
+// Load finds and reads the preset: the explicit path, else the file named by
+// MAILSETUP_PRESET, else the one built into the executable, else
+// mailsetup.preset.json beside the executable. It returns (nil, nil) when
+// there is none. An invalid preset is an error naming the field; the
+// program must stop rather than run half-configured.
+func Load(o Options) (*Preset, error) {
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if o.Path != "" {
+		return LoadFile(o.Path)
+	}
+	if v := getenv(EnvVar); v != "" {
+		return LoadFile(v)
+	}
+	if !o.NoEmbedded && embedded != nil {
+		if _, err := fs.Stat(embedded, FileName); err == nil {
+			return LoadFS(embedded, FileName, "embedded")
+		}
+	}
+	exe := o.Executable
+	if exe == nil {
+		exe = os.Executable
+	}
+	if p, err := exe(); err == nil {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
+		beside := filepath.Join(filepath.Dir(p), FileName)
+		if _, err := os.Stat(beside); err == nil {
+			return LoadFile(beside)
+		}
+	}
+	return nil, nil
+}
+
+// LoadFile reads a preset file; files it names are relative to its directory.
+func LoadFile(name string) (*Preset, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return nil, fmt.Errorf("preset: %w", err)
+	}
+	return LoadFS(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), name)
+}
+
+// LoadFS reads the preset file name from fsys; the files it names (logo,
+// certificate, key) are read from fsys relative to name's directory. origin
+// is how errors name the preset.
+func LoadFS(fsys fs.FS, name, origin string) (*Preset, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("preset: %s: %w", origin, unwrapPathError(err))
+	}
+	p, err := parse(data, func(file string) ([]byte, error) {
+		if filepath.IsAbs(file) {
+			return os.ReadFile(file)
+		}
+		file = path.Join(path.Dir(name), filepath.ToSlash(file))
+		return fs.ReadFile(fsys, file)
+	})
+	if err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			ve.Origin = origin
+			return nil, ve
+		}
+		return nil, fmt.Errorf("preset: %s: %w", origin, err)
+	}
+	p.Origin = origin
+	return p, nil
+}
+
+// Parse reads a preset from its JSON; files it names are read with readFile
+// (nil: relative names cannot be used, only inline PEM and data: URIs).
+func Parse(data []byte, readFile func(name string) ([]byte, error)) (*Preset, error) {
+	if readFile == nil {
+		readFile = func(name string) ([]byte, error) {
+			return nil, fmt.Errorf("no directory to read %q from", name)
+		}
+	}
+	return parse(data, readFile)
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("cannot read %s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// FieldError is one problem of a preset, at a field given by its JSON path
+// ("domains[0].incoming[1].port").
+type FieldError struct {
+	Field   string
+	Problem string
+}
+
+func (e FieldError) Error() string { return e.Field + ": " + e.Problem }
+
+// ValidationError lists every problem found in a preset. Its message names
+// the preset and each field.
+type ValidationError struct {
+	Origin   string
+	Problems []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("preset")
+	if e.Origin != "" {
+		b.WriteString(" " + e.Origin)
+	}
+	b.WriteString(" is invalid: ")
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+// Fields returns the JSON paths of the fields with problems.
+func (e *ValidationError) Fields() []string {
+	out := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		out[i] = p.Field
+	}
+	return out
+}
+
+// decodeStrict decodes JSON rejecting unknown fields and trailing data, and
+// turns json's errors into FieldErrors.
+func decodeStrict(data []byte, v any) error {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonProblem(data, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &ValidationError{Problems: []FieldError{{Field: "(file)", Problem: "there is more after the closing }"}}}
+	}
+	return nil
+}
+
+func jsonProblem(data []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		line, col := lineCol(data, se.Offset)
+		return &ValidationError{Problems: []FieldError{{Field: fmt.Sprintf("(line %d, column %d)", line, col), Problem: "not valid JSON: " + strings.TrimPrefix(se.Error(), "json: ")}}}
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			field = "(top level)"
+		}
+		return &ValidationError{Problems: []FieldError{{Field: field, Problem: fmt.Sprintf("must be %s, not %s", jsonKind(te.Type.Kind().String()), te.Value)}}}
+	case errors.Is(err, io.EOF):
+		return &ValidationError{Problems: []FieldError{{Field: "(file)", Problem: "the file is empty"}}}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &ValidationError{Problems: []FieldError{{Field: "(file)", Problem: "the file ends too early (a missing } or ]?)"}}}
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, `unknown field "`); i >= 0 {
+		name := strings.TrimSuffix(msg[i+len(`unknown field "`):], `"`)
+		if name == "" {
+			name = `""`
+		}
+		return &ValidationError{Problems: []FieldError{{Field: name, Problem: "unknown field (check its spelling)"}}}
+	}
+	return &ValidationError{Problems: []FieldError{{Field: "(file)", Problem: strings.TrimPrefix(msg, "json: ")}}}
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "slice", "array":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	case "bool":
+		return "true or false"
+	case "int", "int64", "int32", "uint", "float64":
+		return "a number"
+	}
+	return k
+}
+
+func lineCol(data []byte, off int64) (line, col int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(off) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// Summary describes the preset in a few indented lines for people: the
+// organisation, domains, locks, formats, signing, support and language.
+func (p *Preset) Summary() string {
+	if p == nil {
+		return "  no preset\n"
+	}
+	var locks []string
+	for _, f := range Fields {
+		if p.Locked(f) {
+			locks = append(locks, string(f))
+		}
+	}
+	signed := ""
+	if s := p.Signing(); s != nil {
+		signed = s.Certificate.Subject.CommonName + " (until " + s.Certificate.NotAfter.Format("2006-01-02") + ")"
+	}
+	or := func(list []string, none string) string {
+		if len(list) == 0 || (len(list) == 1 && list[0] == "") {
+			return none
+		}
+		return strings.Join(list, ", ")
+	}
+	return fmt.Sprintf("  organisation: %s\n  domains: %s\n  locked: %s\n  exports: %s\n  guides: %s\n  signing: %s\n  support: %s\n  language: %s\n",
+		p.org.Name, or(p.DomainNames(), "none"), or(locks, "nothing"), or(p.formats, "all"), or(p.guides, "all"),
+		or([]string{signed}, "no"), or([]string{p.support.String()}, "none"), or([]string{p.language}, "from the system"))
+}
