@@ -107,9 +107,9 @@ func (a *attempt) imap() error {
 	err = a.signIn(mechs, func(user, mech string) (string, error) {
 		var err error
 		if mech == "PLAIN" {
-			err = c.Authenticate(sasl.NewPlainClient("", user, a.opts.Password))
+			err = c.Authenticate(sasl.NewPlainClient("", user, string(a.opts.Password)))
 		} else {
-			err = c.Login(user, a.opts.Password).Wait()
+			err = c.Login(user, string(a.opts.Password)).Wait()
 		}
 		return imapReply(err), err
 	})

@@ -17,7 +17,7 @@ import (
 )
 
 func quickOpts(ca *mailtest.CA, password string) Options {
-	o := Options{Password: password, ConnectTimeout: 2 * time.Second, StepTimeout: 700 * time.Millisecond}
+	o := Options{Password: Secret(password), ConnectTimeout: 2 * time.Second, StepTimeout: 700 * time.Millisecond}
 	if ca != nil {
 		o.Roots = ca.Pool()
 	}
@@ -419,4 +419,22 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestSecretNeverPrints: Options (and so a crash dump or a careless log
+// line) never shows the password.
+func TestSecretNeverPrints(t *testing.T) {
+	o := Options{Password: Secret(secretPassword)}
+	b, err := json.Marshal(struct{ P Secret }{o.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{fmt.Sprint(o), fmt.Sprintf("%+v", o), fmt.Sprintf("%#v", o), o.Password.String(), fmt.Sprintf("%v", &o), string(b)} {
+		if strings.Contains(s, secretPassword) {
+			t.Fatalf("password printed: %s", s)
+		}
+	}
+	if string(o.Password) != secretPassword {
+		t.Fatal("the value itself must stay usable")
+	}
 }

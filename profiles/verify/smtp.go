@@ -101,9 +101,9 @@ func (a *attempt) smtp() error {
 	err = a.signIn(mechs, func(user, mech string) (string, error) {
 		var cl sasl.Client
 		if mech == "PLAIN" {
-			cl = sasl.NewPlainClient("", user, a.opts.Password)
+			cl = sasl.NewPlainClient("", user, string(a.opts.Password))
 		} else {
-			cl = sasl.NewLoginClient(user, a.opts.Password)
+			cl = sasl.NewLoginClient(user, string(a.opts.Password))
 		}
 		err := c.Auth(cl)
 		return smtpReply(err), err

@@ -141,8 +141,9 @@ func (r *Result) OK() bool {
 // Options tune a verification. The zero value (with a Password) verifies
 // against the system's trusted CAs with default timeouts.
 type Options struct {
-	// Password signs in. It is never written anywhere.
-	Password string
+	// Password signs in. It is never written anywhere: its String,
+	// GoString and JSON forms are "********".
+	Password Secret
 	// Roots replaces the system's trusted CAs (tests). Nil: the system pool.
 	Roots *x509.CertPool
 	// ExtraCAs are PEM certificates trusted in addition (--ca: a company's CA).
@@ -165,6 +166,23 @@ type Options struct {
 	// Now returns the local time (tests); nil means time.Now.
 	Now func() time.Time
 }
+
+// Secret is a password. Printing it (fmt %v, %+v, %#v, %s) or encoding it
+// as JSON shows "********", so a stray log line or crash dump of Options
+// cannot leak it.
+type Secret string
+
+// String hides the secret.
+func (Secret) String() string { return "********" }
+
+// GoString hides the secret.
+func (Secret) GoString() string { return `"********"` }
+
+// MarshalJSON hides the secret.
+func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"********"`), nil }
+
+// MarshalText hides the secret.
+func (Secret) MarshalText() ([]byte, error) { return []byte("********"), nil }
 
 func (o *Options) connectTimeout() time.Duration {
 	if o.ConnectTimeout > 0 {
@@ -256,7 +274,7 @@ func checkSide(ctx context.Context, cfg *profiles.Config, addr profiles.Address,
 	rec := servers[0]
 	chk := Check{Protocol: rec.Protocol, Host: rec.Host, Port: rec.Port, Security: rec.Security,
 		Username: username(rec, addr), Steps: []Step{}, Capabilities: []string{}}
-	red := newRedactor(opts.Password, chk.Username, addr)
+	red := newRedactor(string(opts.Password), chk.Username, addr)
 	var first *diagnose.Diagnosis
 	for i, s := range servers {
 		if i > 0 && (opts.NoAlternatives || first == nil || !first.Code.Transport()) {
