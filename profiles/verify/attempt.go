@@ -235,7 +235,9 @@ func (a *attempt) usernames() []string {
 // only when the server did not understand the previous one.
 func (a *attempt) signIn(mechs []string, try func(user, mech string) (reply string, err error)) error {
 	return a.step(StepSigningIn, func() (string, error) {
-		if len(mechs) == 0 {
+		// OAuth2-only servers (Outlook.com) would only count a password
+		// attempt towards a lockout; GSSAPI and the like are never tried.
+		if len(mechs) == 0 || a.srv.OAuthOnly() {
 			return "", fail(diagnose.StageAuth, diagnose.ErrNoPasswordMethod, "")
 		}
 		users := a.usernames()

@@ -133,6 +133,7 @@ func TestCertificateProblems(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			// Dovecot itself presents the bad certificate.
 			d := mailtest.StartDovecot(t, mailtest.Options{CA: ca, Leaf: c.leaf})
 			for _, s := range []profiles.Server{
@@ -154,6 +155,7 @@ func TestCertificateProblems(t *testing.T) {
 		})
 	}
 	t.Run("extra-ca-trusts-company-ca", func(t *testing.T) {
+		t.Parallel()
 		corp := mailtest.NewCA(t, "Corp Private Root")
 		d := mailtest.StartDovecot(t, mailtest.Options{CA: corp})
 		s := srv(profiles.IMAP, "localhost", d.IMAPSPort, profiles.SecurityTLS)
@@ -436,5 +438,24 @@ func TestSecretNeverPrints(t *testing.T) {
 	}
 	if string(o.Password) != secretPassword {
 		t.Fatal("the value itself must stay usable")
+	}
+}
+
+// TestOAuthOnlyNotTried: a server the Config marks OAuth2-only gets no
+// password at all.
+func TestOAuthOnlyNotTried(t *testing.T) {
+	sc := mailtest.ServeScript(t, nil, imapScript("IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2", "NO LOGIN failed.", nil, false))
+	s := srv(profiles.IMAP, "127.0.0.1", sc.Port, profiles.SecurityNone)
+	s.Auth = []profiles.AuthMethod{profiles.AuthOAuth2}
+	cfg := &profiles.Config{Address: "ivan@outlook.com", Domain: "outlook.com", Incoming: []profiles.Server{s}}
+	cfg.Provider.ID = "outlook"
+	chk := VerifyServer(context.Background(), cfg, s, quickOpts(nil, secretPassword))
+	if chk.OK || chk.Diagnosis.Code != diagnose.NoPasswordMethod {
+		t.Fatalf("got %+v", chk.Diagnosis)
+	}
+	for _, l := range sc.Received() {
+		if strings.Contains(strings.ToUpper(l), "LOGIN ") || strings.Contains(strings.ToUpper(l), "AUTHENTICATE") {
+			t.Fatalf("a password was sent to an OAuth2-only server: %q", l)
+		}
 	}
 }

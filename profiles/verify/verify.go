@@ -320,8 +320,20 @@ func checkSide(ctx context.Context, cfg *profiles.Config, addr profiles.Address,
 	return chk
 }
 
-// altText names the servers after index i, e.g. "587 (STARTTLS), 2525 (STARTTLS)".
+// altText names the servers after index i, e.g. "587 (STARTTLS), 2525
+// (STARTTLS)"; when there are none, the protocol's other standard port.
 func altText(servers []profiles.Server, i int) string {
+	if i == len(servers)-1 {
+		s := servers[i]
+		other := profiles.SecuritySTARTTLS
+		if s.Security != profiles.SecurityTLS {
+			other = profiles.SecurityTLS
+		}
+		if p := profiles.DefaultPort(s.Protocol, other); p != s.Port {
+			return fmt.Sprintf("%d (%s)", p, strings.ToUpper(string(other)))
+		}
+		return ""
+	}
 	var parts []string
 	for _, s := range servers[i+1:] {
 		p := fmt.Sprintf("%d (%s)", s.Port, strings.ToUpper(string(s.Security)))
