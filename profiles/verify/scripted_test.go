@@ -459,3 +459,89 @@ func TestOAuthOnlyNotTried(t *testing.T) {
 		}
 	}
 }
+
+// TestSendTestReplies: replies to the test message (seeds' error table) are
+// diagnosed, and the message goes only to the user's own address.
+func TestSendTestReplies(t *testing.T) {
+	cases := []struct {
+		mail, rcpt, data string
+		want             diagnose.Code
+	}{
+		{"550 Message sending for this account is disabled", "", "", diagnose.SendingDisabled},
+		{"553 5.7.1 Sender address rejected: not owned by auth user.", "", "", diagnose.FromMismatch},
+		{"", "552 5.2.2 Mailbox full", "", diagnose.MailboxFull},
+		{"", "", "550 Spam message discarded/rejected", diagnose.SpamRejected},
+		{"", "", "550 5.7.1 Message rejected under suspicion of SPAM", diagnose.SpamRejected},
+		{"", "", "553 5.7.1 Too many messages, try again later", diagnose.RateLimited},
+		{"", "", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(string(c.want), func(t *testing.T) {
+			var rcpts []string
+			var mu sync.Mutex
+			sc := mailtest.ServeScript(t, nil, func(conn *mailtest.Conn) {
+				conn.Send("220 scripted")
+				for {
+					l, ok := conn.ReadLine()
+					if !ok {
+						return
+					}
+					u := strings.ToUpper(l)
+					reply := func(custom, def string) {
+						if custom != "" {
+							conn.Send(custom)
+						} else {
+							conn.Send(def)
+						}
+					}
+					switch {
+					case strings.HasPrefix(u, "EHLO"):
+						conn.Send("250-scripted", "250 AUTH PLAIN")
+					case strings.HasPrefix(u, "AUTH"):
+						conn.Send("235 ok")
+					case strings.HasPrefix(u, "MAIL"):
+						reply(c.mail, "250 ok")
+					case strings.HasPrefix(u, "RCPT"):
+						mu.Lock()
+						rcpts = append(rcpts, l)
+						mu.Unlock()
+						reply(c.rcpt, "250 ok")
+					case u == "DATA":
+						conn.Send("354 go")
+						for {
+							d, ok := conn.ReadLine()
+							if !ok || d == "." {
+								break
+							}
+						}
+						reply(c.data, "250 queued")
+					case u == "QUIT":
+						conn.Send("221 bye")
+						return
+					default:
+						conn.Send("250 ok")
+					}
+				}
+			})
+			s := srv(profiles.SMTP, "127.0.0.1", sc.Port, profiles.SecurityNone)
+			cfg := &profiles.Config{Address: "ivan@mail.ru", Domain: "mail.ru", Outgoing: []profiles.Server{s}}
+			cfg.Provider.ID = "mail.ru"
+			o := quickOpts(nil, secretPassword)
+			o.SendTest = true
+			res := Verify(context.Background(), cfg, o)
+			chk := res.Checks[0]
+			if c.want == "" {
+				if !chk.OK || !chk.Sent {
+					t.Fatalf("send failed: %+v", chk.Diagnosis)
+				}
+			} else if chk.OK || chk.Diagnosis.Code != c.want {
+				t.Fatalf("got %+v, want %s", chk.Diagnosis, c.want)
+			}
+			for _, r := range rcpts {
+				if !strings.Contains(r, "<ivan@mail.ru>") {
+					t.Fatalf("test message to someone else: %q", r)
+				}
+			}
+		})
+	}
+}
