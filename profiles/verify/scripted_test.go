@@ -545,3 +545,20 @@ func TestSendTestReplies(t *testing.T) {
 		})
 	}
 }
+
+// TestNoFallbackAfterRefusal: 465 is closed, 587 refuses the password:
+// 2525 must not be tried, and the check reports the refusal.
+func TestNoFallbackAfterRefusal(t *testing.T) {
+	sc := mailtest.ServeScript(t, nil, smtpScript([]string{"AUTH PLAIN LOGIN"}, "535 5.7.8 Authentication failed", nil))
+	third := mailtest.ServeScript(t, nil, smtpScript([]string{"AUTH PLAIN LOGIN"}, "235 ok", nil))
+	cfg := &profiles.Config{Address: "ivan@example.org", Domain: "example.org", Outgoing: []profiles.Server{
+		srv(profiles.SMTP, "127.0.0.1", mailtest.ClosedPort(t), profiles.SecurityTLS),
+		srv(profiles.SMTP, "127.0.0.1", sc.Port, profiles.SecurityNone),
+		srv(profiles.SMTP, "127.0.0.1", third.Port, profiles.SecurityNone),
+	}}
+	res := Verify(context.Background(), cfg, quickOpts(nil, secretPassword))
+	chk := res.Checks[0]
+	if chk.OK || chk.Diagnosis.Code != diagnose.AuthFailed || len(chk.Attempts) != 2 || len(third.Received()) != 0 {
+		t.Fatalf("ok=%v diag=%+v attempts=%d third=%q", chk.OK, chk.Diagnosis, len(chk.Attempts), third.Received())
+	}
+}

@@ -275,9 +275,14 @@ func checkSide(ctx context.Context, cfg *profiles.Config, addr profiles.Address,
 	chk := Check{Protocol: rec.Protocol, Host: rec.Host, Port: rec.Port, Security: rec.Security,
 		Username: username(rec, addr), Steps: []Step{}, Capabilities: []string{}}
 	red := newRedactor(string(opts.Password), chk.Username, addr)
-	var first *diagnose.Diagnosis
+	// diag is what the check reports on failure: the recommended server's
+	// diagnosis, unless an alternative got further (a reachable server's
+	// "wrong password" matters more than a blocked port).
+	var diag, prev *diagnose.Diagnosis
 	for i, s := range servers {
-		if i > 0 && (opts.NoAlternatives || first == nil || !first.Code.Transport()) {
+		// Only a failure to reach a server moves on to the next one; after a
+		// refusal of the login, another port would only risk a lockout.
+		if i > 0 && (opts.NoAlternatives || prev == nil || !prev.Code.Transport()) {
 			break
 		}
 		a := &attempt{ctx: ctx, srv: s, cfg: cfg, addr: addr, opts: opts, red: red, alt: i > 0,
@@ -301,13 +306,14 @@ func checkSide(ctx context.Context, cfg *profiles.Config, addr profiles.Address,
 			}
 			break
 		}
-		if first == nil {
-			first = a.diag
+		prev = a.diag
+		if diag == nil || (!a.diag.Code.Transport() && a.diag.Code != diagnose.Cancelled) {
+			diag = a.diag
 			chk.Capabilities = a.caps
 		}
 	}
 	if !chk.OK {
-		chk.Diagnosis = first
+		chk.Diagnosis = diag
 	}
 	if len(chk.Attempts) < 2 {
 		chk.Attempts = nil
