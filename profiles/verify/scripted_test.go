@@ -133,7 +133,6 @@ func TestCertificateProblems(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
 			// Dovecot itself presents the bad certificate.
 			d := mailtest.StartDovecot(t, mailtest.Options{CA: ca, Leaf: c.leaf})
 			for _, s := range []profiles.Server{
@@ -155,7 +154,6 @@ func TestCertificateProblems(t *testing.T) {
 		})
 	}
 	t.Run("extra-ca-trusts-company-ca", func(t *testing.T) {
-		t.Parallel()
 		corp := mailtest.NewCA(t, "Corp Private Root")
 		d := mailtest.StartDovecot(t, mailtest.Options{CA: corp})
 		s := srv(profiles.IMAP, "localhost", d.IMAPSPort, profiles.SecurityTLS)
