@@ -57,9 +57,7 @@ func fail(stage diagnose.Stage, err error, reply string) *failure {
 func (a *attempt) step(name StepName, fn func() (string, error)) error {
 	start := time.Now()
 	a.event(name, StatusStarted, "", 0)
-	if a.raw != nil {
-		_ = a.raw.SetDeadline(time.Now().Add(a.opts.stepTimeout()))
-	}
+	a.deadline()
 	detail, err := fn()
 	el := time.Since(start)
 	if err != nil {
@@ -81,6 +79,13 @@ func (a *attempt) step(name StepName, fn func() (string, error)) error {
 	}
 	a.event(name, status, st.Detail, el)
 	return err
+}
+
+// deadline gives the TCP connection one step's time from now.
+func (a *attempt) deadline() {
+	if a.raw != nil {
+		_ = a.raw.SetDeadline(time.Now().Add(a.opts.stepTimeout()))
+	}
 }
 
 func (a *attempt) event(name StepName, st Status, detail string, el time.Duration) {

@@ -82,6 +82,7 @@ func (a *attempt) smtp() error {
 	c.CommandTimeout = a.opts.stepTimeout()
 	c.SubmissionTimeout = a.opts.stepTimeout()
 	defer c.Close()
+	a.deadline()
 	if err := c.Hello("localhost"); err != nil {
 		return fail(diagnose.StageGreeting, err, smtpReply(err))
 	}
@@ -124,6 +125,7 @@ func (a *attempt) smtp() error {
 			return err
 		}
 	}
+	a.deadline()
 	_ = c.Quit()
 	return nil
 }
