@@ -45,7 +45,7 @@ func sideOf(p profiles.Protocol) Side {
 func VerifyWith(base verify.Options) func(ctx context.Context, cfg *profiles.Config, password string, progress func(CheckEvent)) (*VerifyResult, error) {
 	return func(ctx context.Context, cfg *profiles.Config, password string, progress func(CheckEvent)) (*VerifyResult, error) {
 		o := base
-		o.Password = password
+		o.Password = verify.Secret(password)
 		o.OnStep = func(e verify.Event) {
 			st, ok := verifySteps[e.Step]
 			if !ok || progress == nil {
