@@ -109,6 +109,29 @@ func FreePort(t testing.TB) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
+// FreePorts returns n distinct loopback TCP ports nobody listens on right
+// now. All n listeners are held open until every port is chosen, so the
+// kernel cannot hand the same port out twice.
+func FreePorts(t testing.TB, n int) []int {
+	t.Helper()
+	ports := make([]int, 0, n)
+	var held []net.Listener
+	defer func() {
+		for _, ln := range held {
+			ln.Close()
+		}
+	}()
+	for len(ports) < n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("mailtest: %v", err)
+		}
+		held = append(held, ln)
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
+	}
+	return ports
+}
+
 var confTmpl = template.Must(template.New("dovecot.conf").Parse(`# written by mailsetup/profiles/mailtest
 base_dir = {{.Dir}}/run
 state_dir = {{.Dir}}/state
@@ -254,10 +277,7 @@ func StartDovecot(t testing.TB, opts ...Options) *Dovecot {
 	instance := fmt.Sprintf("mailtest-%d-%d", os.Getpid(), instanceSeq.n)
 	instanceSeq.Unlock()
 
-	ports := make([]int, 6)
-	for i := range ports {
-		ports[i] = FreePort(t)
-	}
+	ports := FreePorts(t, 6)
 	d.IMAPPort, d.IMAPSPort, d.POP3Port, d.POP3SPort, d.SubmissionPort, d.SubmissionsPort =
 		ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]
 	var conf bytes.Buffer
