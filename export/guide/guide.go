@@ -194,8 +194,6 @@ func protoName(p profiles.Protocol) string {
 // ui returns a program's label (a button or menu name) in the guide's language.
 func (b *builder) ui(key string) string { return i18n.T(b.lang, "guide.ui."+key, nil) }
 
-
-
 func (b *builder) add(titleKey, textKey string, extra map[string]string, p Picture) {
 	a := b.args(extra)
 	b.steps = append(b.steps, Step{Title: i18n.T(b.lang, titleKey, a), Text: i18n.T(b.lang, textKey, a), Picture: p})
