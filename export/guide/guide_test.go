@@ -17,6 +17,8 @@ import (
 	"mailsetup/profiles"
 )
 
+var dumpLangs = []string{"en", "ru", "ja"}
+
 var dump = flag.String("dump", "", "write every picture and an HTML guide per client to this directory, to look at")
 
 // testConfig has distinct values for every field, so a test can tell
@@ -283,9 +285,20 @@ func TestDump(t *testing.T) {
 		t.Skip("run with -dump DIR to write pictures to look at")
 	}
 	test.NewTempApp(t)
-	cfg := testConfig(t, "Ivan Petrov")
 	os.MkdirAll(*dump, 0o755)
-	for _, lang := range []string{"en", "ru", "ja"} {
+	// The README's picture (docs/guide-sample.png): Thunderbird's outgoing server at Mail.ru.
+	addr, _ := profiles.ParseAddress("ivan@mail.ru")
+	mr := profiles.ManualConfig(addr,
+		profiles.Server{Protocol: profiles.IMAP, Host: "imap.mail.ru", Port: 993, Security: profiles.SecurityTLS},
+		profiles.Server{Protocol: profiles.SMTP, Host: "smtp.mail.ru", Port: 465, Security: profiles.SecurityTLS})
+	sg, err := Build(mr, Options{Client: Thunderbird, Lang: "en", Name: "Ivan Petrov"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, _ := sg.Steps[3].Picture.PNG()
+	os.WriteFile(filepath.Join(*dump, "guide-sample.png"), sb, 0o644)
+	cfg := testConfig(t, "Ivan Petrov")
+	for _, lang := range dumpLangs {
 		for _, c := range Clients {
 			for _, p := range []profiles.Protocol{profiles.IMAP, profiles.POP3} {
 				g, err := Build(cfg, Options{Client: c, Lang: lang, Protocol: p})

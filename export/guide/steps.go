@@ -42,6 +42,10 @@ func (b *builder) providerSteps() {
 			p.Fields = []Field{{Label: b.ui("f.appname"), Value: "mailsetup"}}
 			p.Buttons = []Button{{Label: b.ui("create"), Highlight: true}}
 		} else {
+			// The last element is the switch itself: draw it once, as a switch.
+			if len(path) > 1 {
+				p.Path = path[:len(path)-1]
+			}
 			p.Checks = []Check{{Label: path[len(path)-1], On: true, Highlight: true}}
 			p.Buttons = []Button{{Label: b.ui("save")}}
 		}
@@ -87,7 +91,15 @@ func (b *builder) identity(plat Platform, title string, path []string, button st
 
 func (b *builder) open(plat Platform, title string, pathKey string) {
 	path := b.uiPath(pathKey)
-	b.add("guide.t.open", "guide.s.open", map[string]string{"Path": joinPath(path)},
+	app := title
+	if plat == PlatformPhone && pathKey == "ios" {
+		app = path[0] // "Settings" is where the path starts
+	}
+	textPath := path
+	if len(path) > 1 && path[0] == app {
+		textPath = path[1:] // "Open Gmail and go to ≡ → …", not "… go to Gmail → ≡ → …"
+	}
+	b.add("guide.t.open", "guide.s.open", map[string]string{"Path": joinPath(textPath), "App": app},
 		Picture{Platform: plat, Title: title, Path: path})
 }
 
