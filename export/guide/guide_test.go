@@ -11,13 +11,14 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"golang.org/x/net/html"
 
 	"mailsetup/assets/i18n"
 	"mailsetup/profiles"
 )
 
-var dumpLangs = []string{"en", "ru", "ja"}
+var dumpLangs = []string{"en", "ru", "ja", "tr"}
 
 var dump = flag.String("dump", "", "write every picture and an HTML guide per client to this directory, to look at")
 
@@ -347,4 +348,36 @@ func BenchmarkHTML(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "bytes/html")
 	b.ReportMetric(float64(len(g.Steps)), "steps")
+}
+
+func TestFontFor(t *testing.T) {
+	for s, cjk := range map[string]bool{"設定 → メール": true, "Настройки": true, "Hesap Ayarları": false, "Setări server": true, "Șterge de pe server": false, "Korisničko ime": false, "imap.mail.ru": true} {
+		if got := fontFor(s) != theme.DefaultTextFont(); got != cjk {
+			t.Errorf("fontFor(%q) is the CJK font: %v, want %v", s, got, cjk)
+		}
+	}
+}
+
+// FuzzBuildText feeds arbitrary names and hosts through Build and the text
+// and HTML escaping; every value must come out, and nothing may panic.
+func FuzzBuildText(f *testing.F) {
+	f.Add("Ivan", "imap.mail.ru", 993, "ru")
+	f.Add(`<script>"&'`, "imap.example.org", 1, "ja")
+	f.Add("山田 {{.Address}}", "x", 65535, "tr")
+	f.Fuzz(func(t *testing.T, name, host string, port int, lang string) {
+		cfg := testConfig(t, name)
+		cfg.Incoming[0].Host = host
+		cfg.Incoming[0].Port = port
+		g, err := Build(cfg, Options{Client: Outlook, Lang: lang, Name: name})
+		if err != nil {
+			return // unknown language
+		}
+		var b bytes.Buffer
+		if err := WriteText(&b, g); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), host) || !strings.Contains(b.String(), strconv.Itoa(port)) {
+			t.Fatalf("text lacks host %q or port %d", host, port)
+		}
+	})
 }

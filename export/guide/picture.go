@@ -120,7 +120,7 @@ func (d *drawer) textIn(s string, x, y, h, maxW float32, c color.Color, size flo
 // text draws s at (x, y), cut with an ellipsis to fit maxW; it returns the width used.
 func (d *drawer) text(s string, x, y, maxW float32, c color.Color, size float32, bold bool) float32 {
 	t := canvas.NewText(s, c)
-	t.TextSize, t.FontSource = size, assets.CJKFontResource
+	t.TextSize, t.FontSource = size, fontFor(s)
 	t.TextStyle.Bold = bold
 	min := t.MinSize()
 	for min.Width > maxW && len([]rune(t.Text)) > 2 {
@@ -315,7 +315,7 @@ func measure(s string, size float32) float32 {
 	ensureApp()
 	measureMu.Lock()
 	defer measureMu.Unlock()
-	w, _ := fyne.CurrentApp().Driver().RenderedTextSize(s, size, fyne.TextStyle{}, assets.CJKFontResource)
+	w, _ := fyne.CurrentApp().Driver().RenderedTextSize(s, size, fyne.TextStyle{}, fontFor(s))
 	return w.Width
 }
 
