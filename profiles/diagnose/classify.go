@@ -273,7 +273,10 @@ var appPasswordProviders = map[string]bool{
 
 // providerOf guesses the provider from its ID or the host name.
 func providerOf(f Failure) string {
-	if f.Provider != "" {
+	if c, ok := providerAliases[f.Provider]; ok {
+		return c
+	}
+	if knownProviders[f.Provider] {
 		return f.Provider
 	}
 	h := strings.ToLower(f.Host)
@@ -286,7 +289,18 @@ func providerOf(f Failure) string {
 			return p.id
 		}
 	}
-	return ""
+	return f.Provider
+}
+
+// providerAliases map knowledge-base IDs onto the IDs the rules use.
+var providerAliases = map[string]string{
+	"google-workspace": "gmail", "microsoft365": "office365", "icloud-custom-domain": "icloud", "gmx.com": "gmx",
+}
+
+// knownProviders are the provider IDs the rules and links know by name.
+var knownProviders = map[string]bool{
+	"gmail": true, "google": true, "yahoo": true, "aol": true, "icloud": true, "mail.ru": true, "yandex": true,
+	"outlook": true, "office365": true, "rambler": true, "gmx": true, "web.de": true, "zoho": true,
 }
 
 var smtpCode = regexp.MustCompile(`^(\d{3})[ -]`)

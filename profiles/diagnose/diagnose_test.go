@@ -52,6 +52,8 @@ func TestClassifyReplies(t *testing.T) {
 		{"outlook-imap-authenticate-failed", imap, StageAuth, "", "outlook.office365.com", "NO AUTHENTICATE failed.", AuthFailed},
 		{"outlook-smtp-basic", smtp, StageAuth, "outlook", "smtp-mail.outlook.com", "535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [AM0PR04CA0001.eurprd04.prod.outlook.com]", BasicAuthDisabled},
 		{"m365-smtp-tenant", smtp, StageAuth, "office365", "smtp.office365.com", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.", SMTPAuthDisabled},
+		{"m365-kb-id", smtp, StageAuth, "microsoft365", "smtp.office365.com", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.", SMTPAuthDisabled},
+		{"workspace-kb-id", imap, StageAuth, "google-workspace", "imap.gmail.com", "NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)", AuthOrAppPassword},
 		{"m365-smtp-5.7.3", smtp, StageAuth, "office365", "smtp.office365.com", "535 5.7.3 Authentication unsuccessful", AuthFailed},
 		{"m365-client-submission", smtp, StageAuth, "office365", "smtp.office365.com", "550 5.7.30 Basic authentication is not supported for Client Submission.", BasicAuthDisabled},
 		// Yahoo / AOL: one text for two causes

@@ -265,9 +265,17 @@ func StartDovecot(t testing.TB, opts ...Options) *Dovecot {
 	}
 	write("dovecot.conf", conf.Bytes(), 0o644)
 
-	var out bytes.Buffer
+	// A file, not a buffer: exec.Cmd.Wait would otherwise wait for every
+	// child process holding the pipe.
+	outPath := filepath.Join(dir, "stdout.log")
+	outFile, err := os.Create(outPath)
+	if err != nil {
+		t.Fatalf("mailtest: %v", err)
+	}
+	defer outFile.Close()
+	out := fileString(outPath)
 	d.cmd = exec.Command(bin, "-F", "-c", filepath.Join(dir, "dovecot.conf"))
-	d.cmd.Stdout, d.cmd.Stderr = &out, &out
+	d.cmd.Stdout, d.cmd.Stderr = outFile, outFile
 	d.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := d.cmd.Start(); err != nil {
 		NeedServers(t, "dovecot could not be started: "+err.Error())
@@ -312,6 +320,8 @@ func (d *Dovecot) stop() {
 		_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
 		<-d.done
 	}
+	// Children left behind by the master (login, auth, log) go too.
+	_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
 }
 
 // Log returns Dovecot's log so far.
@@ -337,3 +347,11 @@ func (d *Dovecot) WaitLog(substr string, timeout time.Duration) bool {
 
 // Addr returns "127.0.0.1:port".
 func (d *Dovecot) Addr(port int) string { return net.JoinHostPort(d.Host, strconv.Itoa(port)) }
+
+// fileString reads a file lazily for error messages.
+type fileString string
+
+func (f fileString) String() string {
+	b, _ := os.ReadFile(string(f))
+	return string(b)
+}

@@ -18,6 +18,8 @@ type Conn struct {
 	// Lines records every line the client sent (for assertions, e.g. that a
 	// password never went out in the clear).
 	Lines *[]string
+	// Delay is waited before each Send, to play a distant server.
+	Delay time.Duration
 	mu    *sync.Mutex
 }
 
@@ -37,6 +39,9 @@ func (c *Conn) ReadLine() (string, bool) {
 
 // Send writes each line followed by CR LF.
 func (c *Conn) Send(lines ...string) {
+	if c.Delay > 0 {
+		time.Sleep(c.Delay)
+	}
 	for _, l := range lines {
 		_, _ = c.Write([]byte(l + "\r\n"))
 	}

@@ -23,11 +23,9 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 
 	"mailsetup/assets/i18n"
+	"mailsetup/export"
 	"mailsetup/profiles"
 )
-
-// KnownFormats are the export format IDs a preset may list under "exports".
-var KnownFormats = []string{"mobileconfig", "prf", "thunderbird", "thunderbird-zip", "autoconfig", "k9", "autodiscover", "qr"}
 
 // MaxLogoBytes is the largest logo a preset may carry.
 const MaxLogoBytes = 1 << 20
@@ -183,7 +181,10 @@ func parse(data []byte, readFile func(string) ([]byte, error)) (*Preset, error) 
 		}
 	}
 
-	p.formats = checkIDs(c, "exports", f.Exports, func(id string) bool { return contains(KnownFormats, id) }, KnownFormats)
+	p.formats = checkIDs(c, "exports", f.Exports, func(id string) bool {
+		_, ok := export.Lookup(id)
+		return ok
+	}, export.Names())
 	p.guides = checkIDs(c, "guides", f.Guides, nil, nil)
 
 	// signing
@@ -239,15 +240,6 @@ func fieldList() string {
 		s[i] = string(f)
 	}
 	return strings.Join(s, ", ")
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // checkIDs validates a list of format or guide IDs; known may be nil.

@@ -62,6 +62,14 @@ func (a *attempt) step(name StepName, fn func() (string, error)) error {
 	}
 	detail, err := fn()
 	el := time.Since(start)
+	if err != nil {
+		var f *failure
+		if errors.As(err, &f) && f.reply != "" {
+			detail = firstLine(f.reply)
+		} else {
+			detail = err.Error()
+		}
+	}
 	st := Step{Name: name, OK: err == nil, ElapsedMS: el.Milliseconds(), Detail: a.red.clean(detail)}
 	if a.alt {
 		st.Server = a.srv.Address()

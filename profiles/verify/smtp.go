@@ -172,15 +172,15 @@ func (a *attempt) smtpEHLO() ([]string, error) {
 		if i == 0 || l == "" {
 			continue
 		}
-		exts = append(exts, strings.ReplaceAll(l, " ", "="))
+		exts = append(exts, l)
 	}
 	return exts, nil
 }
 
 func smtpHas(exts []string, name string) bool {
 	for _, e := range exts {
-		k, _, _ := strings.Cut(e, "=")
-		if strings.EqualFold(k, name) {
+		f := strings.Fields(e)
+		if len(f) > 0 && strings.EqualFold(f[0], name) {
 			return true
 		}
 	}

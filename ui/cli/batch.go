@@ -103,7 +103,7 @@ func runBatch(env *Env, args []string) int {
 	fs := newFlags(env, "batch", batchUsage)
 	var bo batchOptions
 	fs.StringVar(&bo.csv, "csv", "", "the CSV file: address, display name, optional login per row (comma or semicolon, UTF-8)")
-	fs.StringVar(&bo.formats, "format", "", "comma list of files to write per person: "+strings.Join(BatchOutputIDs(), ", "))
+	fs.StringVar(&bo.formats, "format", "", "comma list of files to write per person, or all: "+strings.Join(BatchOutputIDs(), ", "))
 	fs.StringVar(&bo.out, "out", "", "directory to write one folder per person into")
 	fs.BoolVar(&bo.force, "force", false, "replace files that already exist")
 	fs.StringVar(&bo.presetPath, "preset", "", "organisation preset file (default: $"+preset.EnvVar+", the built-in one, or "+preset.FileName+" beside the program)")
@@ -168,7 +168,16 @@ func unwrapOSError(err error) string {
 func parseBatchFormats(list string, pr *preset.Preset) ([]BatchOutput, error) {
 	var outs []BatchOutput
 	seen := map[string]bool{}
-	for _, id := range strings.Split(list, ",") {
+	ids := strings.Split(list, ",")
+	if strings.TrimSpace(strings.ToLower(list)) == "all" {
+		ids = nil
+		for _, id := range BatchOutputIDs() {
+			if id != "json" && (!pr.Locked(preset.FieldFormats) || batchOffered(pr, id)) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, id := range ids {
 		id = strings.ToLower(strings.TrimSpace(id))
 		if id == "" || seen[id] {
 			continue
@@ -200,6 +209,9 @@ func batchOffered(pr *preset.Preset, id string) bool {
 	}
 	return pr.OffersFormat(id)
 }
+
+// batchProgressEvery is how often batch reports progress on standard error.
+var batchProgressEvery = time.Second
 
 type cachedConfig struct {
 	cfg *profiles.Config
@@ -255,7 +267,7 @@ func (r *batchRun) run(data []byte) int {
 			r.good++
 		}
 		done++
-		if now := time.Now(); now.Sub(lastProgress) >= time.Second {
+		if now := time.Now(); now.Sub(lastProgress) >= batchProgressEvery {
 			lastProgress = now
 			fmt.Fprintf(r.env.Stderr, "mailsetup: batch: %d of %d rows (%d%%), %d bad\n", done, total, done*100/max(total, 1), r.bad)
 		}
@@ -308,7 +320,7 @@ func (r *batchRun) person(ctx context.Context, p BatchPerson) error {
 		return fmt.Errorf("cannot create the folder: %s", unwrapOSError(err))
 	}
 	for _, f := range files {
-		if err := writeFileAtomic(filepath.Join(dir, f.name), f.data, r.opts.force); err != nil {
+		if err := writeFile(filepath.Join(dir, f.name), f.data, r.opts.force); err != nil {
 			return err
 		}
 		r.files++
@@ -387,40 +399,48 @@ func forPerson(src *profiles.Config, addr profiles.Address) *profiles.Config {
 	return cfg
 }
 
-// writeFileAtomic writes data to name through a temporary file in the same
-// directory, so a reader never sees half a file. Without replace it refuses
-// to replace an existing file, even one created since the check.
-func writeFileAtomic(name string, data []byte, replace bool) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".mailsetup-*.tmp")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %s", filepath.Base(name), unwrapOSError(err))
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot write %s: %v", filepath.Base(name), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("cannot write %s: %v", filepath.Base(name), err)
-	}
-	if replace {
-		if err := os.Rename(tmp.Name(), name); err != nil {
-			return fmt.Errorf("cannot write %s: %s", filepath.Base(name), unwrapOSError(err))
+// writeFile writes data to name. Without replace it creates the file
+// exclusively (O_EXCL), so an existing file is never touched, even one
+// created since the check; a failed write removes the new file. With replace
+// it writes a temporary file in the same directory and renames it over the
+// old one, so the old file survives a failed write.
+func writeFile(name string, data []byte, replace bool) error {
+	base := filepath.Base(name)
+	if !replace {
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			if errors.Is(err, os.ErrExist) {
+				return fmt.Errorf("%s already exists (use --force to replace)", base)
+			}
+			return fmt.Errorf("cannot write %s: %s", base, unwrapOSError(err))
+		}
+		_, werr := f.Write(data)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			os.Remove(name)
+			return fmt.Errorf("cannot write %s: %v", base, werr)
 		}
 		return nil
 	}
-	// os.Link fails when name exists: no overwrite even in a race.
-	if err := os.Link(tmp.Name(), name); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("%s already exists (use --force to replace)", filepath.Base(name))
-		}
-		// File systems without hard links: check, then rename.
-		if _, serr := os.Lstat(name); serr == nil {
-			return fmt.Errorf("%s already exists (use --force to replace)", filepath.Base(name))
-		}
-		if err := os.Rename(tmp.Name(), name); err != nil {
-			return fmt.Errorf("cannot write %s: %s", filepath.Base(name), unwrapOSError(err))
-		}
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".mailsetup-*.tmp")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %s", base, unwrapOSError(err))
+	}
+	defer os.Remove(tmp.Name())
+	_, werr := tmp.Write(data)
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return fmt.Errorf("cannot write %s: %v", base, werr)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("cannot write %s: %s", base, unwrapOSError(err))
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("cannot write %s: %s", base, unwrapOSError(err))
 	}
 	return nil
 }
