@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite golden markup and screenshots")
 // harness is a wizard on a headless window with deterministic services:
 // background work runs inline, debouncing fires at once.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	win      fyne.Window
 	wiz      *Wizard
 	opened   []string
@@ -39,7 +39,7 @@ func builtinDetect(ctx context.Context, addr profiles.Address, progress func(pro
 	return discover.Discover(ctx, addr, discover.Options{Sources: []profiles.Source{profiles.SourceBuiltin}, Progress: progress})
 }
 
-func newHarness(t *testing.T, lang string, verify func(context.Context, *profiles.Config, string, func(CheckEvent)) (*VerifyResult, error)) *harness {
+func newHarness(t testing.TB, lang string, verify func(context.Context, *profiles.Config, string, func(CheckEvent)) (*VerifyResult, error)) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	h := &harness{t: t, dir: t.TempDir()}
