@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mailsetup/assets/i18n"
+	"mailsetup/profiles/preset"
 )
 
 // tr translates key with args when the catalog has it, else fills the
@@ -52,7 +53,8 @@ type ExportPage struct {
 
 func newExportPage(w *Wizard) *ExportPage {
 	p := &ExportPage{w: w, Formats: map[string]*widget.Check{}, selected: map[string]bool{}}
-	p.formats = w.svc.Formats()
+	p.formats = offeredFormats(w.svc.Formats(), w.svc.Preset)
+	pre := w.svc.Preset.Formats()
 	list := container.NewVBox()
 	for i, f := range p.formats {
 		id := f.ID
@@ -60,7 +62,7 @@ func newExportPage(w *Wizard) *ExportPage {
 			p.selected[id] = b
 			p.refresh()
 		})
-		if i == 0 {
+		if (pre == nil && i == 0) || (pre != nil && w.svc.Preset.OffersFormat(id)) {
 			c.Checked = true
 			p.selected[id] = true
 		}
@@ -216,4 +218,18 @@ func (p *ExportPage) SaveTo(dir string) {
 			w.refreshNav()
 		})
 	})
+}
+
+// offeredFormats keeps only the preset's formats when it locks them.
+func offeredFormats(all []ExportFormat, pr *preset.Preset) []ExportFormat {
+	if pr == nil || !pr.Locked(preset.FieldFormats) || pr.Formats() == nil {
+		return all
+	}
+	var out []ExportFormat
+	for _, f := range all {
+		if pr.OffersFormat(f.ID) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
+	"mailsetup/profiles/preset"
 )
 
 // Side is one half of an account: incoming or outgoing mail.
@@ -147,6 +148,11 @@ type Services struct {
 	ChooseFolder func(w fyne.Window, done func(path string))
 	// Clipboard puts text on the clipboard.
 	Clipboard func(text string)
+	// Preset is the organisation preset, or nil. With one, company addresses
+	// take its servers without discovery, the Settings step is skipped (the
+	// window asks only for name, address and password), locked fields stay
+	// locked and only its formats are offered when it locks them.
+	Preset *preset.Preset
 }
 
 // DefaultServices returns the real services (those whose packages exist).

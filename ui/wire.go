@@ -104,7 +104,7 @@ const formatThunderbirdInstall = "thunderbird-install"
 
 // formatNames are the checkbox labels' translation keys, in menu order.
 var formatNames = []struct{ id, key, guide string }{
-	{string(export.FormatMobileconfig), "export.format.apple", "apple"},
+	{string(export.FormatMobileconfig), "export.format.apple", "iphone"},
 	{string(export.FormatPRF), "export.format.outlook", "outlook"},
 	{formatThunderbirdInstall, "export.format.thunderbird-install", "thunderbird"},
 	{string(export.FormatThunderbirdZip), "export.format.thunderbird-file", "thunderbird"},
