@@ -99,6 +99,9 @@ func newExportPage(w *Wizard) *ExportPage {
 	return p
 }
 
+// installedMark in wizardState.guideFiles means "added to the program".
+const installedMark = "\x00installed"
+
 // folderURL is the file:// address of a folder, for OpenURL.
 func folderURL(dir string) *url.URL {
 	return &url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}
@@ -180,6 +183,7 @@ func (p *ExportPage) SaveTo(dir string) {
 		var files []string
 		var failed []string
 		var programs []string
+		guideFiles := map[string]string{}
 		for _, f := range formats {
 			r := req
 			r.Format = f.ID
@@ -191,6 +195,12 @@ func (p *ExportPage) SaveTo(dir string) {
 			files = append(files, got...)
 			if f.Guide != "" {
 				programs = append(programs, f.Guide)
+				if len(got) > 0 && guideFiles[f.Guide] == "" {
+					guideFiles[f.Guide] = got[0]
+					if f.ID == formatThunderbirdInstall {
+						guideFiles[f.Guide] = installedMark
+					}
+				}
 			}
 		}
 		w.svc.Do(func() {
@@ -200,6 +210,7 @@ func (p *ExportPage) SaveTo(dir string) {
 			w.cancelWork()
 			p.Save.Enable()
 			w.state.exported, w.state.exportDir, w.state.programs = files, dir, programs
+			w.state.guideFiles = guideFiles
 			var b strings.Builder
 			if len(files) > 0 {
 				b.WriteString(w.t("export.saved", map[string]any{"Count": len(files), "Dir": dir}))

@@ -75,7 +75,8 @@ type wizardState struct {
 	result      *VerifyResult
 	exported    []string
 	exportDir   string
-	programs    []string // guides of the exported formats
+	programs    []string          // guides of the exported formats
+	guideFiles  map[string]string // guide → file written for it
 	cancel      context.CancelFunc
 }
 

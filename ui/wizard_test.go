@@ -53,8 +53,8 @@ func newHarness(t testing.TB, lang string, verify func(context.Context, *profile
 			h.exported = append(h.exported, req)
 			return fakeExport(req)
 		},
-		Guide: func(lang, program string, cfg *profiles.Config) []GuideStep {
-			return []GuideStep{{Title: program + " 1", Text: "Open " + program}, {Title: program + " 2", Text: "Done"}}
+		Guide: func(req GuideRequest) []GuideStep {
+			return []GuideStep{{Title: req.Program + " 1", Text: "Open " + req.Program}, {Title: req.Program + " 2", Text: "Done"}}
 		},
 		Go:           func(f func()) { f() },
 		Do:           func(f func()) { f() },
