@@ -47,7 +47,7 @@ func newHarness(t testing.TB, lang string, verify func(context.Context, *profile
 		Detect: builtinDetect,
 		Verify: verify,
 		Formats: func() []ExportFormat {
-			return []ExportFormat{{ID: "mobileconfig", Name: "Apple Mail, iPhone, iPad", Guide: "apple"}, {ID: "thunderbird", Name: "Thunderbird", Guide: "thunderbird"}}
+			return []ExportFormat{{ID: "mobileconfig", Name: "Apple Mail, iPhone, iPad", Guide: "ios"}, {ID: "thunderbird", Name: "Thunderbird", Guide: "thunderbird"}}
 		},
 		Export: func(ctx context.Context, req ExportRequest) ([]string, error) {
 			h.exported = append(h.exported, req)
@@ -218,11 +218,11 @@ func TestWizardWalk(t *testing.T) {
 	}
 	w.GoNext()
 	h.mustStep(StepGuide)
-	if w.Guide.Heading.Text != "apple 1" {
+	if w.Guide.Heading.Text != "ios 1" {
 		t.Fatalf("guide heading %q", w.Guide.Heading.Text)
 	}
 	w.GoNext()
-	if w.Guide.Heading.Text != "apple 2" || w.Next.Text != "Finish" {
+	if w.Guide.Heading.Text != "ios 2" || w.Next.Text != "Finish" {
 		t.Fatalf("guide step 2: %q, next %q", w.Guide.Heading.Text, w.Next.Text)
 	}
 	// Esc = Back
