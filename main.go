@@ -25,6 +25,9 @@ func main() {
 		os.Exit(code)
 	}
 	opts, err := ui.ParseWindowArgs(args, os.Getenv)
+	if err == nil {
+		err = ui.LoadPreset(&opts, os.Getenv) // an invalid preset stops the program
+	}
 	if err != nil {
 		os.Stderr.WriteString("mailsetup: " + err.Error() + "\n")
 		os.Exit(cli.ExitUsage)

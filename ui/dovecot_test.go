@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,6 +37,9 @@ func dovecotHarness(t *testing.T) (*harness, *mailtest.Dovecot, func()) {
 	}
 	w.svc.Formats = DefaultFormats
 	w.svc.Export = ExportFiles
+	w.svc.Guide = GuideSteps
+	w.rebuildPages()
+	w.show(StepAddress)
 	queue := make(chan func(), 256)
 	w.svc.Go = func(f func()) { go f() }
 	w.svc.Do = func(f func()) { queue <- f }
@@ -98,6 +102,20 @@ func TestWizardWalkDovecot(t *testing.T) {
 	}
 	if !strings.Contains(string(data), d.ServerName) || strings.Contains(string(data), d.Password) {
 		t.Fatalf("profile lacks the server or holds the password:\n%s", data)
+	}
+	w.GoNext()
+	h.mustStep(StepGuide)
+	if len(w.Guide.steps) < 2 || w.Guide.Heading.Text == "" || len(w.Guide.Picture.Objects) == 0 {
+		t.Fatalf("guide: %d steps, heading %q, picture %d", len(w.Guide.steps), w.Guide.Heading.Text, len(w.Guide.Picture.Objects))
+	}
+	first := w.Guide.Heading.Text
+	test.Tap(w.Guide.NextStep)
+	if w.Guide.Heading.Text == first || w.Guide.Position.Text != fmt.Sprintf("Step 2 of %d", len(w.Guide.steps)) {
+		t.Fatalf("guide Next: %q, %q", w.Guide.Heading.Text, w.Guide.Position.Text)
+	}
+	test.Tap(w.Guide.Prev)
+	if w.Guide.Heading.Text != first {
+		t.Fatal("guide Back did not return to the first step")
 	}
 }
 

@@ -97,7 +97,9 @@ func TestScreenshotsLaterSteps(t *testing.T) {
 	test.Tap(h.wiz.Export.IncludePassword)
 	test.Tap(h.wiz.Export.Save)
 	shot(t, h, "en-light-4-export.png")
+	h.wiz.svc.Guide = GuideSteps
 	h.wiz.GoNext()
+	test.Tap(h.wiz.Guide.NextStep)
 	shot(t, h, "en-light-5-guide.png")
 }
 

@@ -178,8 +178,23 @@ func (p *AddressPage) detectNow() {
 		p.stop()
 		p.stop = nil
 	}
+	if err := w.svc.Preset.CheckAddress(addr); err != nil {
+		p.status(w.svc.Preset.WithSupport(w.t("address.foreign", map[string]string{"Org": w.svc.Preset.Organisation().Name, "Domains": strings.Join(w.svc.Preset.DomainNames(), ", ")})))
+		w.state.cfg = nil
+		w.refreshNav()
+		return
+	}
 	p.gen++
 	gen := p.gen
+	if cfg, ok := w.svc.Preset.ConfigFor(addr); ok {
+		w.cancelWork()
+		w.state.addr = addr
+		w.state.verified, w.state.skipped, w.state.result = false, false, nil
+		p.progress = map[profiles.Source]string{}
+		p.Progress.RemoveAll()
+		p.onResult(context.Background(), &discover.Result{Config: cfg}, nil)
+		return
+	}
 	ctx := w.startWork()
 	w.state.addr = addr
 	w.state.cfg, w.state.detected, w.state.confirmed = nil, nil, false

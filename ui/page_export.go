@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mailsetup/assets/i18n"
+	"mailsetup/profiles/preset"
 )
 
 // tr translates key with args when the catalog has it, else fills the
@@ -52,7 +53,8 @@ type ExportPage struct {
 
 func newExportPage(w *Wizard) *ExportPage {
 	p := &ExportPage{w: w, Formats: map[string]*widget.Check{}, selected: map[string]bool{}}
-	p.formats = w.svc.Formats()
+	p.formats = offeredFormats(w.svc.Formats(), w.svc.Preset)
+	pre := w.svc.Preset.Formats()
 	list := container.NewVBox()
 	for i, f := range p.formats {
 		id := f.ID
@@ -60,7 +62,7 @@ func newExportPage(w *Wizard) *ExportPage {
 			p.selected[id] = b
 			p.refresh()
 		})
-		if i == 0 {
+		if (pre == nil && i == 0) || (pre != nil && w.svc.Preset.OffersFormat(id)) {
 			c.Checked = true
 			p.selected[id] = true
 		}
@@ -96,6 +98,9 @@ func newExportPage(w *Wizard) *ExportPage {
 	p.refresh()
 	return p
 }
+
+// installedMark in wizardState.guideFiles means "added to the program".
+const installedMark = "\x00installed"
 
 // folderURL is the file:// address of a folder, for OpenURL.
 func folderURL(dir string) *url.URL {
@@ -178,6 +183,7 @@ func (p *ExportPage) SaveTo(dir string) {
 		var files []string
 		var failed []string
 		var programs []string
+		guideFiles := map[string]string{}
 		for _, f := range formats {
 			r := req
 			r.Format = f.ID
@@ -189,6 +195,12 @@ func (p *ExportPage) SaveTo(dir string) {
 			files = append(files, got...)
 			if f.Guide != "" {
 				programs = append(programs, f.Guide)
+				if len(got) > 0 && guideFiles[f.Guide] == "" {
+					guideFiles[f.Guide] = got[0]
+					if f.ID == formatThunderbirdInstall {
+						guideFiles[f.Guide] = installedMark
+					}
+				}
 			}
 		}
 		w.svc.Do(func() {
@@ -198,6 +210,7 @@ func (p *ExportPage) SaveTo(dir string) {
 			w.cancelWork()
 			p.Save.Enable()
 			w.state.exported, w.state.exportDir, w.state.programs = files, dir, programs
+			w.state.guideFiles = guideFiles
 			var b strings.Builder
 			if len(files) > 0 {
 				b.WriteString(w.t("export.saved", map[string]any{"Count": len(files), "Dir": dir}))
@@ -216,4 +229,18 @@ func (p *ExportPage) SaveTo(dir string) {
 			w.refreshNav()
 		})
 	})
+}
+
+// offeredFormats keeps only the preset's formats when it locks them.
+func offeredFormats(all []ExportFormat, pr *preset.Preset) []ExportFormat {
+	if pr == nil || !pr.Locked(preset.FieldFormats) || pr.Formats() == nil {
+		return all
+	}
+	var out []ExportFormat
+	for _, f := range all {
+		if pr.OffersFormat(f.ID) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 )
@@ -12,10 +11,10 @@ type GuidePage struct {
 	w *Wizard
 	// Program picks the guide.
 	Program *widget.Select
-	// Heading and Text show the current guide step; Image its picture.
+	// Heading and Text show the current guide step; Picture its drawing.
 	Heading *widget.Label
 	Text    *widget.Label
-	Image   *canvas.Image
+	Picture *fyne.Container
 	// Prev and NextStep move inside the guide.
 	Prev, NextStep *widget.Button
 	// Position says "Step 2 of 6".
@@ -32,11 +31,10 @@ func newGuidePage(w *Wizard) *GuidePage {
 	p := &GuidePage{w: w, names: map[string]string{}}
 	p.Heading = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	p.Text = w.label("")
-	p.Image = &canvas.Image{FillMode: canvas.ImageFillContain}
-	p.Image.SetMinSize(fyne.NewSize(360, 220))
+	p.Picture = container.NewCenter()
 	p.Position = &widget.Label{Importance: widget.LowImportance}
-	p.Prev = widget.NewButton(w.t("guide.prev", nil), func() { p.show(p.index - 1) })
-	p.NextStep = widget.NewButton(w.t("guide.next", nil), func() { p.show(p.index + 1) })
+	p.Prev = widget.NewButton(w.t("instructions.prev", nil), func() { p.show(p.index - 1) })
+	p.NextStep = widget.NewButton(w.t("instructions.next", nil), func() { p.show(p.index + 1) })
 	p.Program = widget.NewSelect(nil, func(name string) {
 		for id, n := range p.names {
 			if n == name {
@@ -45,17 +43,17 @@ func newGuidePage(w *Wizard) *GuidePage {
 		}
 	})
 	p.box = container.NewBorder(
-		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(w.t("guide.program", nil)), nil, p.Program), p.Heading),
+		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(w.t("instructions.program", nil)), nil, p.Program), p.Heading),
 		container.NewBorder(nil, nil, p.Prev, p.NextStep, container.NewCenter(p.Position)),
 		nil, nil,
-		container.NewVScroll(container.NewVBox(p.Text, p.Image)),
+		container.NewVScroll(container.NewVBox(p.Text, p.Picture)),
 	)
 	p.reset()
 	return p
 }
 
 func (p *GuidePage) content() fyne.CanvasObject { return p.box }
-func (p *GuidePage) titleKey() string           { return "guide.title" }
+func (p *GuidePage) titleKey() string           { return "instructions.title" }
 func (p *GuidePage) focus() fyne.Focusable      { return nil }
 
 func (p *GuidePage) canNext() (bool, string) {
@@ -103,7 +101,18 @@ func (p *GuidePage) reset() {
 }
 
 func (p *GuidePage) load(program string) {
-	p.steps = p.w.svc.Guide(p.w.lang, program, p.w.state.cfg)
+	w := p.w
+	req := GuideRequest{Lang: w.lang, Program: program, Config: w.state.cfg, Name: w.state.name}
+	if f := w.state.guideFiles[program]; f == installedMark {
+		req.Installed = true
+	} else {
+		req.File = f
+	}
+	if req.Config == nil {
+		p.steps = nil
+	} else {
+		p.steps = w.svc.Guide(req)
+	}
 	p.show(0)
 }
 
@@ -118,9 +127,8 @@ func (p *GuidePage) show(i int) {
 	if len(p.steps) == 0 {
 		p.index = 0
 		p.Heading.SetText("")
-		p.Text.SetText(w.t("guide.none", nil))
-		p.Image.Resource = nil
-		p.Image.Hide()
+		p.Text.SetText(w.t("instructions.none", nil))
+		p.Picture.RemoveAll()
 		p.Position.SetText("")
 		p.Prev.Disable()
 		p.NextStep.Disable()
@@ -131,14 +139,11 @@ func (p *GuidePage) show(i int) {
 	s := p.steps[i]
 	p.Heading.SetText(displayText(s.Title))
 	p.Text.SetText(displayText(s.Text))
-	if s.Image != nil {
-		p.Image.Resource = s.Image
-		p.Image.Show()
-		p.Image.Refresh()
-	} else {
-		p.Image.Hide()
+	p.Picture.RemoveAll()
+	if s.Picture != nil {
+		p.Picture.Add(s.Picture)
 	}
-	p.Position.SetText(w.t("guide.position", map[string]int{"N": i + 1, "Total": len(p.steps)}))
+	p.Position.SetText(w.t("instructions.position", map[string]int{"N": i + 1, "Total": len(p.steps)}))
 	if i == 0 {
 		p.Prev.Disable()
 	} else {

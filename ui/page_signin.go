@@ -266,7 +266,7 @@ func (p *SignInPage) showResult(res *VerifyResult) {
 		return
 	}
 	w.state.verified = false
-	p.Status.SetText(w.t("signin.failed", nil))
+	p.Status.SetText(w.svc.Preset.WithSupport(w.t("signin.failed", nil)))
 	d := res.Diagnosis
 	if d == nil {
 		d = &Diagnosis{Key: "diag.generic", Title: "The check could not run"}
@@ -346,6 +346,9 @@ func (p *SignInPage) SupportText() string {
 			Key, Title, Advice, ServerReply string
 		}{r.Diagnosis.Key, r.Diagnosis.Title, r.Diagnosis.Advice, r.Diagnosis.ServerReply})
 		fmt.Fprintf(&b, "diagnosis: %s\n", d)
+	}
+	if s := w.svc.Preset.Support(); !s.IsZero() {
+		fmt.Fprintf(&b, "support: %s\n", s.String())
 	}
 	out := b.String()
 	if pw := w.state.password; pw != "" {

@@ -9,6 +9,7 @@ import (
 
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
+	"mailsetup/profiles/preset"
 )
 
 // Side is one half of an account: incoming or outgoing mail.
@@ -118,8 +119,21 @@ type ExportRequest struct {
 type GuideStep struct {
 	Title string
 	Text  string
-	// Image is a picture of the step, or nil.
-	Image fyne.Resource
+	// Picture draws the step, or is nil.
+	Picture fyne.CanvasObject
+}
+
+// GuideRequest asks for the guide of one mail program.
+type GuideRequest struct {
+	Lang    string
+	Program string
+	Config  *profiles.Config
+	// Name is the sender name the user typed.
+	Name string
+	// File is the exported file for this program ("" = none), Installed
+	// is set when the account was added to the program directly.
+	File      string
+	Installed bool
 }
 
 // Services are the slow or system-facing things the window calls, injected
@@ -133,8 +147,8 @@ type Services struct {
 	Formats func() []ExportFormat
 	// Export writes one format and returns the files written.
 	Export func(ctx context.Context, req ExportRequest) ([]string, error)
-	// Guide returns the steps for program in lang.
-	Guide func(lang, program string, cfg *profiles.Config) []GuideStep
+	// Guide returns the steps of a program's guide.
+	Guide func(req GuideRequest) []GuideStep
 	// Go runs background work; the default is "go f()". Tests run f inline.
 	Go func(f func())
 	// Do runs f on the UI goroutine; the default is fyne.Do. Tests run f inline.
@@ -147,6 +161,11 @@ type Services struct {
 	ChooseFolder func(w fyne.Window, done func(path string))
 	// Clipboard puts text on the clipboard.
 	Clipboard func(text string)
+	// Preset is the organisation preset, or nil. With one, company addresses
+	// take its servers without discovery, the Settings step is skipped (the
+	// window asks only for name, address and password), locked fields stay
+	// locked and only its formats are offered when it locks them.
+	Preset *preset.Preset
 }
 
 // DefaultServices returns the real services (those whose packages exist).
@@ -174,7 +193,7 @@ func DefaultServices() Services {
 			}
 		},
 		Formats: func() []ExportFormat { return nil },
-		Guide:   func(string, string, *profiles.Config) []GuideStep { return nil },
+		Guide:   func(GuideRequest) []GuideStep { return nil },
 	}
 	wireDefaults(&s)
 	return s

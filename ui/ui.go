@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"mailsetup/assets/i18n"
+	"mailsetup/profiles/preset"
 )
 
 // AppID is the application ID, as in FyneApp.toml.
@@ -19,9 +20,25 @@ const AppID = "io.github.mailsetup"
 type WindowOptions struct {
 	// Lang is the forced language ("" = from preferences or the system).
 	Lang string
+	// PresetPath is --preset FILE ("" = MAILSETUP_PRESET, built in, or beside the program).
+	PresetPath string
+	// Preset is the organisation preset in use, or nil (see LoadPreset).
+	Preset *preset.Preset
 }
 
-// ParseWindowArgs reads the window's arguments (--lang L) and the
+// LoadPreset finds the organisation preset for the window (--preset,
+// MAILSETUP_PRESET, built in, or beside the executable) and stores it in
+// o.Preset. An invalid preset is an error: the program must stop.
+func LoadPreset(o *WindowOptions, getenv func(string) string) error {
+	p, err := preset.Load(preset.Options{Path: o.PresetPath, Getenv: getenv})
+	if err != nil {
+		return err
+	}
+	o.Preset = p
+	return nil
+}
+
+// ParseWindowArgs reads the window's arguments (--lang L, --preset FILE) and the
 // MAILSETUP_LANG variable.
 func ParseWindowArgs(args []string, getenv func(string) string) (WindowOptions, error) {
 	var o WindowOptions
@@ -31,6 +48,14 @@ func ParseWindowArgs(args []string, getenv func(string) string) (WindowOptions, 
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
+		case a == "--preset" || a == "-preset":
+			if i+1 >= len(args) {
+				return o, fmt.Errorf("--preset needs a file")
+			}
+			i++
+			o.PresetPath = args[i]
+		case strings.HasPrefix(a, "--preset="):
+			o.PresetPath = strings.TrimPrefix(a, "--preset=")
 		case a == "--lang" || a == "-lang":
 			if i+1 >= len(args) {
 				return o, fmt.Errorf("--lang needs a language: %s", strings.Join(i18n.Languages, ", "))
@@ -62,6 +87,9 @@ func Run(a fyne.App, opts WindowOptions) {
 // NewWindow builds the wizard window on a without showing it.
 func NewWindow(a fyne.App, opts WindowOptions, svc Services) (fyne.Window, *Wizard) {
 	lang := StartLanguage(a.Preferences(), opts)
+	if svc.Preset == nil {
+		svc.Preset = opts.Preset
+	}
 	SetFyneLanguage(lang)
 	a.Settings().SetTheme(NewTheme(lang))
 	win := a.NewWindow(i18n.T(lang, "app.title", nil))
@@ -84,8 +112,15 @@ func StartLanguage(p fyne.Preferences, opts WindowOptions) string {
 	if opts.Lang != "" && i18n.Supported(opts.Lang) {
 		return opts.Lang
 	}
+	pl := opts.Preset.Language()
+	if i18n.Supported(pl) && opts.Preset.Locked(preset.FieldLanguage) {
+		return pl
+	}
 	if l := p.String(PrefLanguage); i18n.Supported(l) {
 		return l
+	}
+	if i18n.Supported(pl) {
+		return pl
 	}
 	return i18n.FromEnv()
 }

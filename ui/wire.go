@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"mailsetup/export"
+	"mailsetup/export/guide"
 	"mailsetup/profiles"
 	"mailsetup/profiles/diagnose"
 	"mailsetup/profiles/verify"
@@ -19,6 +20,31 @@ func wireDefaults(s *Services) {
 	s.Verify = VerifyWith(verify.Options{})
 	s.Formats = DefaultFormats
 	s.Export = ExportFiles
+	s.Guide = GuideSteps
+}
+
+// GuideSteps builds the guide with export/guide; each step's picture is
+// drawn by Fyne in the window itself.
+func GuideSteps(req GuideRequest) []GuideStep {
+	o := guide.Options{Client: guide.Client(req.Program), Lang: req.Lang, Name: req.Name}
+	if len(req.Config.Incoming) > 0 {
+		o.Protocol = req.Config.Incoming[0].Protocol
+	}
+	switch {
+	case req.Installed:
+		o.Export = guide.ExportInstalled
+	case req.File != "":
+		o.Export, o.File = guide.ExportFile, filepath.Base(req.File)
+	}
+	g, err := guide.Build(req.Config, o)
+	if err != nil {
+		return nil
+	}
+	out := make([]GuideStep, len(g.Steps))
+	for i, st := range g.Steps {
+		out[i] = GuideStep{Title: st.Title, Text: st.Text, Picture: st.Picture.Canvas()}
+	}
+	return out
 }
 
 // verifySteps maps the verifier's steps to checklist lines.
@@ -104,11 +130,11 @@ const formatThunderbirdInstall = "thunderbird-install"
 
 // formatNames are the checkbox labels' translation keys, in menu order.
 var formatNames = []struct{ id, key, guide string }{
-	{string(export.FormatMobileconfig), "export.format.apple", "apple"},
+	{string(export.FormatMobileconfig), "export.format.apple", "ios"},
 	{string(export.FormatPRF), "export.format.outlook", "outlook"},
 	{formatThunderbirdInstall, "export.format.thunderbird-install", "thunderbird"},
 	{string(export.FormatThunderbirdZip), "export.format.thunderbird-file", "thunderbird"},
-	{string(export.FormatK9), "export.format.k9", "android"},
+	{string(export.FormatK9), "export.format.k9", "k9"},
 	{string(export.FormatQR), "export.format.qr", "android"},
 	{string(export.FormatAutoconfig), "export.format.autoconfig", ""},
 }

@@ -9,6 +9,7 @@ import (
 
 	"mailsetup/assets/i18n"
 	"mailsetup/profiles"
+	"mailsetup/profiles/preset"
 )
 
 // Step numbers the wizard's pages.
@@ -74,7 +75,8 @@ type wizardState struct {
 	result      *VerifyResult
 	exported    []string
 	exportDir   string
-	programs    []string // guides of the exported formats
+	programs    []string          // guides of the exported formats
+	guideFiles  map[string]string // guide → file written for it
 	cancel      context.CancelFunc
 }
 
@@ -121,10 +123,17 @@ func (w *Wizard) build() {
 			}
 		}
 	}
+	if w.svc.Preset.Locked(preset.FieldLanguage) {
+		w.Language.Hide()
+	}
 	w.Back = &widget.Button{Icon: nil, OnTapped: w.GoBack}
 	w.Next = &widget.Button{Importance: widget.HighImportance, OnTapped: w.GoNext}
 	w.body = container.NewStack()
-	header := container.NewBorder(nil, nil, nil, container.NewVBox(w.Language), container.NewVBox(w.title, w.steps))
+	heading := container.NewVBox(w.title, w.steps)
+	if org := w.svc.Preset.Organisation(); org.Name != "" {
+		heading.Add(&widget.Label{Text: org.Name, Importance: widget.HighImportance})
+	}
+	header := container.NewBorder(nil, nil, nil, container.NewVBox(w.Language), heading)
 	footer := container.NewBorder(nil, nil, w.Back, w.Next)
 	w.Content = container.NewBorder(
 		container.NewVBox(header, widget.NewSeparator()),
@@ -229,6 +238,11 @@ func (w *Wizard) relayout() {
 	}
 }
 
+// presetConfig reports whether the settings come from the organisation preset.
+func (w *Wizard) presetConfig() bool {
+	return w.state.cfg != nil && w.state.cfg.Source == profiles.SourcePreset
+}
+
 // Focus puts the keyboard focus in the current step's first field.
 func (w *Wizard) Focus() {
 	if f := w.page(w.step).focus(); f != nil && w.win != nil && w.win.Content() == w.Content {
@@ -245,6 +259,10 @@ func (w *Wizard) GoNext() {
 	switch w.step {
 	case StepAddress:
 		w.Settings.reset()
+		if w.presetConfig() {
+			w.show(StepSignIn) // the organisation's servers: nothing to choose
+			return
+		}
 		w.show(StepSettings)
 	case StepSettings:
 		if !w.Settings.apply() {
@@ -268,6 +286,10 @@ func (w *Wizard) GoNext() {
 // GoBack returns to the previous step, cancelling work in progress.
 func (w *Wizard) GoBack() {
 	w.cancelWork()
+	if w.step == StepSignIn && w.presetConfig() {
+		w.show(StepAddress)
+		return
+	}
 	if w.step > StepAddress {
 		w.show(w.step - 1)
 	}

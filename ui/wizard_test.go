@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite golden markup and screenshots")
 // harness is a wizard on a headless window with deterministic services:
 // background work runs inline, debouncing fires at once.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	win      fyne.Window
 	wiz      *Wizard
 	opened   []string
@@ -39,7 +39,7 @@ func builtinDetect(ctx context.Context, addr profiles.Address, progress func(pro
 	return discover.Discover(ctx, addr, discover.Options{Sources: []profiles.Source{profiles.SourceBuiltin}, Progress: progress})
 }
 
-func newHarness(t *testing.T, lang string, verify func(context.Context, *profiles.Config, string, func(CheckEvent)) (*VerifyResult, error)) *harness {
+func newHarness(t testing.TB, lang string, verify func(context.Context, *profiles.Config, string, func(CheckEvent)) (*VerifyResult, error)) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	h := &harness{t: t, dir: t.TempDir()}
@@ -47,14 +47,14 @@ func newHarness(t *testing.T, lang string, verify func(context.Context, *profile
 		Detect: builtinDetect,
 		Verify: verify,
 		Formats: func() []ExportFormat {
-			return []ExportFormat{{ID: "mobileconfig", Name: "Apple Mail, iPhone, iPad", Guide: "apple"}, {ID: "thunderbird", Name: "Thunderbird", Guide: "thunderbird"}}
+			return []ExportFormat{{ID: "mobileconfig", Name: "Apple Mail, iPhone, iPad", Guide: "ios"}, {ID: "thunderbird", Name: "Thunderbird", Guide: "thunderbird"}}
 		},
 		Export: func(ctx context.Context, req ExportRequest) ([]string, error) {
 			h.exported = append(h.exported, req)
 			return fakeExport(req)
 		},
-		Guide: func(lang, program string, cfg *profiles.Config) []GuideStep {
-			return []GuideStep{{Title: program + " 1", Text: "Open " + program}, {Title: program + " 2", Text: "Done"}}
+		Guide: func(req GuideRequest) []GuideStep {
+			return []GuideStep{{Title: req.Program + " 1", Text: "Open " + req.Program}, {Title: req.Program + " 2", Text: "Done"}}
 		},
 		Go:           func(f func()) { f() },
 		Do:           func(f func()) { f() },
@@ -218,11 +218,11 @@ func TestWizardWalk(t *testing.T) {
 	}
 	w.GoNext()
 	h.mustStep(StepGuide)
-	if w.Guide.Heading.Text != "apple 1" {
+	if w.Guide.Heading.Text != "ios 1" {
 		t.Fatalf("guide heading %q", w.Guide.Heading.Text)
 	}
 	w.GoNext()
-	if w.Guide.Heading.Text != "apple 2" || w.Next.Text != "Finish" {
+	if w.Guide.Heading.Text != "ios 2" || w.Next.Text != "Finish" {
 		t.Fatalf("guide step 2: %q, next %q", w.Guide.Heading.Text, w.Next.Text)
 	}
 	// Esc = Back

@@ -1,20 +1,10 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
 )
-
-// run calls Main with args and returns the exit status, stdout and stderr.
-func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	e := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }}
-	code := Main(e, args)
-	return code, out.String(), errb.String()
-}
 
 type detectJSON struct {
 	Address  string `json:"address"`
@@ -41,7 +31,7 @@ type detectJSON struct {
 }
 
 func TestDetectJSONShape(t *testing.T) {
-	code, out, errs := run(t, nil, "detect", "--json", "--sources", "builtin", "ivan@inbox.ru")
+	code, out, errs := runCLI(t, nil, "detect", "--json", "--sources", "builtin", "ivan@inbox.ru")
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
@@ -83,7 +73,7 @@ func TestDetectJSONShape(t *testing.T) {
 }
 
 func TestDetectHuman(t *testing.T) {
-	code, out, _ := run(t, nil, "detect", "--sources=builtin", "Ivan <ivan@yandex.ru>")
+	code, out, _ := runCLI(t, nil, "detect", "--sources=builtin", "Ivan <ivan@yandex.ru>")
 	if code != ExitOK {
 		t.Fatalf("exit %d", code)
 	}
@@ -95,7 +85,7 @@ func TestDetectHuman(t *testing.T) {
 }
 
 func TestDetectFlagsAfterAddress(t *testing.T) {
-	code, out, errs := run(t, nil, "detect", "ivan@gmail.com", "--json", "--sources", "builtin")
+	code, out, errs := runCLI(t, nil, "detect", "ivan@gmail.com", "--json", "--sources", "builtin")
 	if code != ExitOK || !strings.Contains(out, `"imap.gmail.com"`) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
@@ -123,7 +113,7 @@ func TestDetectBadInput(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errs := run(t, nil, tc.args...)
+			code, out, errs := runCLI(t, nil, tc.args...)
 			if code != ExitUsage {
 				t.Errorf("exit %d, want %d (stdout %q)", code, ExitUsage, out)
 			}
@@ -135,7 +125,7 @@ func TestDetectBadInput(t *testing.T) {
 }
 
 func TestDetectNotFound(t *testing.T) {
-	code, out, _ := run(t, nil, "detect", "--json", "--sources", "builtin", "bob@unknown-domain.example")
+	code, out, _ := runCLI(t, nil, "detect", "--json", "--sources", "builtin", "bob@unknown-domain.example")
 	if code != ExitFailed {
 		t.Fatalf("exit %d, want 1", code)
 	}
@@ -146,7 +136,7 @@ func TestDetectNotFound(t *testing.T) {
 }
 
 func TestDetectIDN(t *testing.T) {
-	code, out, _ := run(t, nil, "detect", "--json", "--sources", "builtin", "иван@почта.рф")
+	code, out, _ := runCLI(t, nil, "detect", "--json", "--sources", "builtin", "иван@почта.рф")
 	if code != ExitFailed {
 		t.Fatalf("exit %d", code)
 	}
@@ -156,9 +146,9 @@ func TestDetectIDN(t *testing.T) {
 }
 
 func TestDetectLang(t *testing.T) {
-	_, en, _ := run(t, nil, "detect", "--json", "--sources", "builtin", "ivan@mail.ru")
-	_, ru, _ := run(t, map[string]string{"MAILSETUP_LANG": "ru"}, "detect", "--json", "--sources", "builtin", "ivan@mail.ru")
-	_, ru2, _ := run(t, nil, "detect", "--json", "--lang", "ru", "--sources", "builtin", "ivan@mail.ru")
+	_, en, _ := runCLI(t, nil, "detect", "--json", "--sources", "builtin", "ivan@mail.ru")
+	_, ru, _ := runCLI(t, map[string]string{"MAILSETUP_LANG": "ru"}, "detect", "--json", "--sources", "builtin", "ivan@mail.ru")
+	_, ru2, _ := runCLI(t, nil, "detect", "--json", "--lang", "ru", "--sources", "builtin", "ivan@mail.ru")
 	notes := func(out string) string {
 		var d detectJSON
 		if err := json.Unmarshal([]byte(out), &d); err != nil {
@@ -180,11 +170,11 @@ func TestDetectLang(t *testing.T) {
 }
 
 func TestUnknownCommand(t *testing.T) {
-	code, _, errs := run(t, nil, "frobnicate")
+	code, _, errs := runCLI(t, nil, "frobnicate")
 	if code != ExitUsage || !strings.Contains(errs, "unknown command") {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
-	code, out, _ := run(t, nil, "help")
+	code, out, _ := runCLI(t, nil, "help")
 	if code != ExitOK || !strings.Contains(out, "detect") {
 		t.Errorf("help: exit %d, %q", code, out)
 	}

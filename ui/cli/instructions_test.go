@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,14 +8,6 @@ import (
 
 	"fyne.io/fyne/v2/test"
 )
-
-func runCLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	env := &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
-	code := Main(env, args)
-	return code, out.String(), errb.String()
-}
 
 func TestInstructions(t *testing.T) {
 	test.NewTempApp(t)
@@ -37,7 +28,7 @@ func TestInstructions(t *testing.T) {
 		{"bad protocol", []string{"instructions", "--client", "ios", "--protocol", "jmap", "ann@example.net"}, ExitUsage, nil},
 		{"no address", []string{"instructions", "--client", "ios"}, ExitUsage, nil},
 	} {
-		code, out, errs := runCLI(t, tc.args...)
+		code, out, errs := runCLI(t, nil, tc.args...)
 		if code != tc.code {
 			t.Errorf("%s: exit %d, want %d (stderr %q)", tc.name, code, tc.code, errs)
 		}
@@ -52,7 +43,7 @@ func TestInstructions(t *testing.T) {
 func TestInstructionsHTMLFile(t *testing.T) {
 	test.NewTempApp(t)
 	path := filepath.Join(t.TempDir(), "guide.html")
-	code, _, errs := runCLI(t, "instructions", "--client", "outlook", "--lang", "ja", "--out", path,
+	code, _, errs := runCLI(t, nil, "instructions", "--client", "outlook", "--lang", "ja", "--out", path,
 		"--incoming", "imap://imap.example.net:993?security=tls", "--outgoing", "smtp://smtp.example.net:465?security=tls", "ann@example.net")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -66,7 +57,7 @@ func TestInstructionsHTMLFile(t *testing.T) {
 		t.Errorf("HTML file lacks lang, host or pictures (%d bytes)", len(b))
 	}
 	// A directory that does not exist: a clear failure, nothing left behind.
-	code, _, errs = runCLI(t, "instructions", "--client", "outlook", "--out", filepath.Join(t.TempDir(), "no", "such", "g.html"),
+	code, _, errs = runCLI(t, nil, "instructions", "--client", "outlook", "--out", filepath.Join(t.TempDir(), "no", "such", "g.html"),
 		"--incoming", "imap://imap.example.net:993?security=tls", "--outgoing", "smtp://smtp.example.net:465?security=tls", "ann@example.net")
 	if code != ExitFailed || errs == "" {
 		t.Errorf("unwritable --out: exit %d, stderr %q", code, errs)
