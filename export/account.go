@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"mailsetup/profiles"
 )
@@ -122,8 +123,8 @@ func resolve(cfg *profiles.Config, acct Account, opts Options) (*resolved, error
 	r.InUser = username(in, addr)
 	r.OutUser = username(out, addr)
 	if opts.IncludePassword {
-		if strings.ContainsAny(opts.Password, "\r\n\x00") {
-			return nil, errors.New("export: the password contains a line break or NUL, which no profile format can hold")
+		if !utf8.ValidString(opts.Password) || strings.ContainsFunc(opts.Password, func(c rune) bool { return unicode.IsControl(c) || c == 0xFFFE || c == 0xFFFF }) {
+			return nil, errors.New("export: the password contains a line break, control character or invalid text, which profile files cannot hold")
 		}
 		r.Password = opts.Password
 	}
@@ -131,10 +132,10 @@ func resolve(cfg *profiles.Config, acct Account, opts Options) (*resolved, error
 }
 
 func username(s profiles.Server, addr profiles.Address) string {
-	if s.Username == "" {
-		return addr.String()
+	if u := CleanText(profiles.ExpandUsername(s.Username, addr)); u != "" {
+		return u
 	}
-	return CleanText(profiles.ExpandUsername(s.Username, addr))
+	return addr.String()
 }
 
 // CleanText removes what no profile format can carry in a one-line field:
@@ -147,6 +148,9 @@ func CleanText(s string) string {
 	for _, r := range s {
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\uFEFF' {
 			r = ' '
+		}
+		if r == 0xFFFE || r == 0xFFFF { // not allowed in XML
+			r = unicode.ReplacementChar
 		}
 		if r == ' ' {
 			if space {
@@ -190,8 +194,6 @@ func identSlug(email string) string {
 	}
 	return b.String()
 }
-
-func authPassword(s profiles.Server) bool { return s.UsesPassword() }
 
 func hasAuth(s profiles.Server, m profiles.AuthMethod) bool {
 	for _, a := range s.Auth {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -319,9 +318,3 @@ const NewOutlookNote = "The new Outlook for Windows (and Outlook for Mac) ignore
 	"There, add the account by hand: Settings → Accounts → Add account, type the address, " +
 	"choose IMAP or POP and enter the servers shown. Or import the .prf into classic Outlook first " +
 	"and then switch to the new Outlook, which offers the accounts of the classic profile."
-
-// prfInt parses a PRF numeric value (decimal or 0x hex).
-func prfInt(s string) (int, error) {
-	v, err := strconv.ParseInt(s, 0, 64)
-	return int(v), err
-}

@@ -244,4 +244,3 @@ func WriteAutodiscover(w io.Writer, cfg *profiles.Config, acct Account, opts Opt
 	_, err = io.WriteString(w, b.String())
 	return err
 }
-

@@ -308,6 +308,7 @@ func LimitsNote(provider string, l profiles.Limits) (profiles.Note, bool) {
 		}
 	}
 	add("MessageSizeMB", l.MessageSizeMB)
+	add("AttachmentSizeMB", l.AttachmentSizeMB)
 	add("RecipientsPerMessage", l.RecipientsPerMessage)
 	add("MessagesPerDay", l.MessagesPerDay)
 	add("Connections", l.Connections)
@@ -334,14 +335,17 @@ func (p *Provider) Validate() error {
 	if p.ID == "" || p.Name == "" {
 		return fmt.Errorf("provider needs an id and a name")
 	}
-	if !strings.HasPrefix(p.Source, "https://") && !strings.HasPrefix(p.Source, "http://") {
-		return fmt.Errorf("provider %q: source %q is not a web page", p.ID, p.Source)
+	if !strings.HasPrefix(p.Source, "https://") {
+		return fmt.Errorf("provider %q: source %q is not an https:// web page", p.ID, p.Source)
 	}
 	if len(p.Domains) == 0 && len(p.MX) == 0 {
 		return fmt.Errorf("provider %q has neither domains nor MX domains", p.ID)
 	}
 	if p.Hosted && len(p.MX) == 0 {
 		return fmt.Errorf("provider %q is hosted-only but has no MX domains", p.ID)
+	}
+	if p.Hosted && len(p.Domains) > 0 {
+		return fmt.Errorf("provider %q is hosted-only but lists address domains", p.ID)
 	}
 	for _, list := range [][]string{p.Domains, p.MX} {
 		for _, d := range list {
@@ -380,8 +384,8 @@ func (p *Provider) Validate() error {
 		if !n.Kind.Valid() {
 			return fmt.Errorf("provider %q: unknown note kind %q", p.ID, n.Kind)
 		}
-		if n.URL != "" && !strings.HasPrefix(n.URL, "https://") && !strings.HasPrefix(n.URL, "http://") {
-			return fmt.Errorf("provider %q: note link %q is not a web address", p.ID, n.URL)
+		if n.URL != "" && !strings.HasPrefix(n.URL, "https://") {
+			return fmt.Errorf("provider %q: note link %q is not an https:// web address", p.ID, n.URL)
 		}
 	}
 	return nil

@@ -61,7 +61,40 @@ func runDetect(env *Env, args []string) int {
 		return ExitFailed
 	}
 	printConfig(env.Stdout, lang, cfg)
+	printDiscovery(env.Stdout, lang, cfg)
 	return ExitOK
+}
+
+// tr translates key, or returns the English text while the catalogs lack it.
+func tr(lang, key, english string, args any) string {
+	if i18n.Default().Has(lang, key) || i18n.Default().Has(i18n.Fallback, key) {
+		return i18n.T(lang, key, args)
+	}
+	return english
+}
+
+// printDiscovery writes how far to trust the settings, where the sources
+// disagreed and what every source did.
+func printDiscovery(w io.Writer, lang string, cfg *profiles.Config) {
+	if cfg.Trust == profiles.TrustConfirm {
+		from := cfg.TrustDomain
+		if from == "" {
+			from = cfg.Domain
+		}
+		args := map[string]string{"Domain": from, "Source": string(cfg.Source)}
+		fmt.Fprintf(w, "! %s\n", tr(lang, "cli.detect.confirm",
+			"Check these settings before you use them: they were not confirmed by a secure source (found by "+string(cfg.Source)+", from "+from+").", args))
+	}
+	if len(cfg.Differences) > 0 {
+		fmt.Fprintf(w, "\n%s:\n", tr(lang, "cli.detect.differences", "The sources disagree", nil))
+		for _, d := range cfg.Differences {
+			fmt.Fprintf(w, "  • %s\n", d)
+		}
+	}
+	if len(cfg.Trace) > 0 {
+		fmt.Fprintf(w, "\n%s:\n", tr(lang, "cli.detect.trace", "Sources asked", nil))
+		printTrace(w, cfg.Trace)
+	}
 }
 
 // notFoundJSON is detect's JSON answer when nothing was found.
@@ -141,6 +174,9 @@ func printTrace(w io.Writer, trace []profiles.TraceEntry) {
 		detail := e.Detail
 		if detail == "" {
 			detail = e.URL
+		}
+		if r := []rune(detail); len(r) > 300 {
+			detail = string(r[:300]) + "… (--json shows all)"
 		}
 		fmt.Fprintf(w, "  %-13s %-9s %5d ms  %s\n", e.Source, e.Outcome, e.ElapsedMS, detail)
 	}

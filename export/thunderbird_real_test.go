@@ -1,0 +1,249 @@
+package export
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"mailsetup/profiles"
+	"mailsetup/profiles/mailtest"
+)
+
+// thunderbirdDir returns Debian's Thunderbird install folder, or skips
+// (fails when MAILSETUP_REQUIRE_SERVERS is set).
+func thunderbirdDir(t *testing.T) string {
+	t.Helper()
+	for _, d := range []string{"/usr/lib/thunderbird", "/usr/lib64/thunderbird"} {
+		if st, err := os.Stat(filepath.Join(d, "thunderbird-bin")); err == nil && !st.IsDir() {
+			return d
+		}
+	}
+	mailtest.NeedServers(t, "Thunderbird is not installed (apt-get install thunderbird): cannot check that a real Thunderbird imports the account")
+	return ""
+}
+
+var (
+	tbInstOnce sync.Once
+	tbInstDir  string
+	tbInstErr  error
+)
+
+// thunderbirdCopy copies the install folder once per test binary (AutoConfig
+// must live in the install folder; Debian's holds relative symlinks, hence -L).
+func thunderbirdCopy(t *testing.T, src string) string {
+	tbInstOnce.Do(func() {
+		base, err := os.MkdirTemp("", "mailsetup-tbinst-")
+		if err != nil {
+			tbInstErr = err
+			return
+		}
+		tbInstDir = filepath.Join(base, "tb")
+		if out, err := exec.Command("cp", "-rL", src, tbInstDir).CombinedOutput(); err != nil {
+			tbInstErr = fmt.Errorf("copying %s: %v\n%s", src, err, out)
+		}
+	})
+	if tbInstErr != nil {
+		t.Fatal(tbInstErr)
+	}
+	return tbInstDir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if tbInstDir != "" {
+		os.RemoveAll(filepath.Dir(tbInstDir))
+	}
+	os.Exit(code)
+}
+
+// writeAutoConfig makes Thunderbird trust the test CA and know the
+// password at start-up (privileged AutoConfig script, ecosystem.md §9):
+// headless Thunderbird cannot ask for a password.
+func writeAutoConfig(t *testing.T, inst string, caPEM []byte, user, password string) {
+	t.Helper()
+	blk, _ := pem.Decode(caPEM)
+	if blk == nil {
+		t.Fatal("CA PEM does not decode")
+	}
+	js := func(s string) string { return fmt.Sprintf("%q", s) }
+	cfg := "// mailsetup test AutoConfig (first line must be a comment)\n" +
+		"try {\n" +
+		"  const certdb = Components.classes[\"@mozilla.org/security/x509certdb;1\"].getService(Components.interfaces.nsIX509CertDB);\n" +
+		"  certdb.addCertFromBase64(" + js(base64.StdEncoding.EncodeToString(blk.Bytes)) + ", \"C,,\");\n" +
+		"} catch (e) { dump(\"autoconfig cert exception: \" + e + \"\\n\"); }\n" +
+		"try {\n" +
+		"  const LoginInfo = Components.Constructor(\"@mozilla.org/login-manager/loginInfo;1\", Components.interfaces.nsILoginInfo, \"init\");\n" +
+		"  const lm = Components.classes[\"@mozilla.org/login-manager;1\"].getService(Components.interfaces.nsILoginManager);\n" +
+		"  for (const origin of [\"imap://localhost\", \"smtp://localhost\", \"pop3://localhost\"]) {\n" +
+		"    lm.addLoginAsync(new LoginInfo(origin, null, origin, " + js(user) + ", " + js(password) + ", \"\", \"\")).then(() => dump(\"autoconfig: stored \" + origin + \"\\n\"), e => dump(\"autoconfig err \" + e + \"\\n\"));\n" +
+		"  }\n" +
+		"} catch (e) { dump(\"autoconfig exception: \" + e + \"\\n\"); }\n"
+	if err := os.WriteFile(filepath.Join(inst, "mozilla.cfg"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ac := "pref(\"general.config.filename\", \"mozilla.cfg\");\npref(\"general.config.obscure_value\", 0);\npref(\"general.config.sandbox_enabled\", false);\n"
+	if err := os.WriteFile(filepath.Join(inst, "defaults", "pref", "autoconfig.js"), []byte(ac), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// quietPrefs keep a test Thunderbird off the network and first-run dialogs;
+// they carry no account keys.
+const quietPrefs = `user_pref("mail.shell.checkDefaultClient", false);
+user_pref("mailnews.start_page.enabled", false);
+user_pref("app.update.enabled", false);
+user_pref("app.update.auto", false);
+user_pref("datareporting.policy.dataSubmissionEnabled", false);
+user_pref("toolkit.telemetry.enabled", false);
+user_pref("extensions.update.enabled", false);
+user_pref("network.connectivity-service.enabled", false);
+user_pref("network.captive-portal-service.enabled", false);
+user_pref("mail.provider.enabled", false);
+user_pref("browser.dom.window.dump.enabled", true);
+`
+
+// TestThunderbirdImportsInstalledAccount starts Debian's Thunderbird
+// headless on profiles made by InstallThunderbird (a fresh one, and one
+// that already has two accounts) and expects Dovecot to log its login.
+func TestThunderbirdImportsInstalledAccount(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Thunderbird; skipped with -short")
+	}
+	src := thunderbirdDir(t)
+	d := mailtest.StartDovecot(t)
+	inst := thunderbirdCopy(t, src)
+	writeAutoConfig(t, inst, d.CA.PEM, d.User, d.Password)
+
+	addr, err := profiles.ParseAddress(d.User)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := profiles.ManualConfig(addr,
+		profiles.Server{Protocol: profiles.IMAP, Host: "localhost", Port: d.IMAPPort, Security: profiles.SecuritySTARTTLS, Username: d.User, Auth: []profiles.AuthMethod{profiles.AuthPassword}},
+		profiles.Server{Protocol: profiles.SMTP, Host: "localhost", Port: d.SubmissionPort, Security: profiles.SecuritySTARTTLS, Username: d.User, Auth: []profiles.AuthMethod{profiles.AuthPassword}})
+	cfg.Incoming = append(cfg.Incoming, profiles.Server{Protocol: profiles.POP3, Host: "localhost", Port: d.POP3Port, Security: profiles.SecuritySTARTTLS, Username: d.User})
+
+	for i, tc := range []struct {
+		name     string
+		existing string
+	}{{"fresh-profile", ""}, {"profile-with-two-accounts", twoAccountPrefs}} {
+		t.Run(tc.name, func(t *testing.T) {
+			home := t.TempDir()
+			prof := filepath.Join(home, "profile")
+			os.MkdirAll(prof, 0o700)
+			os.WriteFile(filepath.Join(prof, "user.js"), []byte(quietPrefs), 0o600)
+			if tc.existing != "" {
+				os.WriteFile(filepath.Join(prof, "prefs.js"), []byte(tc.existing), 0o600)
+			}
+			res, err := InstallThunderbird(prof, cfg, Account{Address: addr, DisplayName: "Alice \"Тест\" İı 🙂", Incoming: profiles.IMAP})
+			if err != nil {
+				t.Fatal(err)
+			}
+			installed := mustRead(t, filepath.Join(prof, "prefs.js"))
+			before := len(strings.Split(d.Log(), "Login: user=<"+d.User+">"))
+
+			var out bytes.Buffer
+			cmd := exec.Command(filepath.Join(inst, "thunderbird-bin"), "--headless", "-profile", prof, "-no-remote")
+			cmd.Env = append(os.Environ(), "HOME="+home, "MOZ_HEADLESS=1", "TMPDIR="+home)
+			cmd.Stdout, cmd.Stderr = &out, &out
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			started := time.Now()
+			stopped := false
+			stop := func() {
+				if stopped {
+					return
+				}
+				stopped = true
+				syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+				select {
+				case <-done:
+				case <-time.After(15 * time.Second):
+					syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+					<-done
+				}
+			}
+			defer stop()
+
+			deadline := time.Now().Add(60 * time.Second)
+			loggedIn := false
+			for time.Now().Before(deadline) {
+				if len(strings.Split(d.Log(), "Login: user=<"+d.User+">")) > before {
+					loggedIn = true
+					break
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+			if !loggedIn {
+				stop()
+				t.Fatalf("Dovecot saw no login from Thunderbird within 60 s.\nDovecot log:\n%s\nThunderbird output (tail):\n%s", tail(d.Log(), 3000), tail(out.String(), 3000))
+			}
+			// While Thunderbird runs, a second install must refuse and change nothing.
+			prefsNow := mustRead(t, filepath.Join(prof, "prefs.js"))
+			if _, err := InstallThunderbird(prof, cfg, Account{Address: addr, Incoming: profiles.POP3}); !errors.Is(err, ErrThunderbirdRunning) {
+				t.Errorf("install while Thunderbird runs: got %v, want ErrThunderbirdRunning", err)
+			}
+			if !bytes.Equal(prefsNow, mustRead(t, filepath.Join(prof, "prefs.js"))) {
+				t.Error("prefs.js changed while Thunderbird was running")
+			}
+			loginAfter := time.Since(started)
+			stop()
+			t.Logf("login after %v, Thunderbird stopped after %v", loginAfter.Round(time.Millisecond), time.Since(started).Round(time.Millisecond))
+
+			// After Thunderbird wrote its own prefs.js: the old accounts and
+			// the new one are all there, the new one exactly once.
+			after := mustRead(t, filepath.Join(prof, "prefs.js"))
+			rewritten := !bytes.Equal(after, installed)
+			t.Logf("Thunderbird rewrote prefs.js while running or on exit: %v", rewritten)
+			accs := accountSummary(t, after)
+			newAcc := "imap localhost " + d.User
+			count := 0
+			for _, a := range accs {
+				if a == newAcc {
+					count++
+				}
+			}
+			if count != 1 {
+				t.Errorf("the new account appears %d times in %v", count, accs)
+			}
+			if tc.existing != "" {
+				for _, old := range accountSummary(t, []byte(tc.existing)) {
+					found := false
+					for _, a := range accs {
+						found = found || a == old
+					}
+					if !found {
+						t.Errorf("old account %q is gone after Thunderbird ran: %v", old, accs)
+					}
+				}
+			}
+			// Installing again after Thunderbird ran is a no-op.
+			res2, err := InstallThunderbird(prof, cfg, Account{Address: addr, Incoming: profiles.IMAP})
+			if err != nil || !res2.AlreadyPresent {
+				t.Errorf("second install after Thunderbird ran: present=%v err=%v", res2 != nil && res2.AlreadyPresent, err)
+			}
+			t.Logf("run %d: account %s; accounts now %v", i, res.Account, accs)
+		})
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}

@@ -1,0 +1,106 @@
+// Package diagnose turns a failed mail login or test message into a
+// diagnosis: a stable kebab-case code, a title, advice and links in the
+// user's language (assets/translations/diagnosis.<lang>.json, keys
+// "diag.<code>.title" and "diag.<code>.advice"), and the server's raw reply
+// for a person who wants it. It matches on the failing stage, Go's network
+// and x509 errors, and the servers' reply codes and texts (the strings real
+// providers send, collected in docs/discovery.md §5 and the seeds' error
+// table).
+package diagnose
+
+// Code names what went wrong. Codes are stable: scripts and translations
+// key on them.
+type Code string
+
+// The diagnosis codes.
+const (
+	HostNotFound       Code = "host-not-found"
+	NetworkUnreachable Code = "network-unreachable"
+	ConnectionRefused  Code = "connection-refused"
+	// PortBlocked: the connection attempt got no answer at all (a firewall
+	// or the ISP drops the port).
+	PortBlocked Code = "port-blocked"
+	// Timeout: connected, but the server did not answer in time.
+	Timeout          Code = "timeout"
+	ConnectionClosed Code = "connection-closed"
+	TLSUntrusted     Code = "tls-untrusted"
+	// TLSIntercepted: the certificate was issued by an antivirus or a proxy
+	// that inspects encrypted traffic.
+	TLSIntercepted  Code = "tls-intercepted"
+	TLSExpired      Code = "tls-expired"
+	TLSNotYetValid  Code = "tls-not-yet-valid"
+	TLSNameMismatch Code = "tls-name-mismatch"
+	// TLSWrongMode: TLS was spoken to a port that expects plain text (or
+	// the other way round) — the security setting does not fit the port.
+	TLSWrongMode    Code = "tls-wrong-mode"
+	TLSFailed       Code = "tls-failed"
+	StartTLSMissing Code = "starttls-missing"
+	// PlaintextRefused: the server refuses to take a password without encryption.
+	PlaintextRefused   Code = "plaintext-refused"
+	AuthFailed         Code = "auth-failed"
+	AppPasswordNeeded  Code = "app-password-required"
+	AuthOrAppPassword  Code = "auth-failed-or-app-password"
+	WebLoginRequired   Code = "web-login-required"
+	IMAPDisabled       Code = "imap-disabled"
+	POP3Disabled       Code = "pop3-disabled"
+	ClientsDisabled    Code = "mail-clients-disabled"
+	BasicAuthDisabled  Code = "basic-auth-disabled"
+	SMTPAuthDisabled   Code = "smtp-auth-disabled"
+	NoPasswordMethod   Code = "no-password-method"
+	UserUnknown        Code = "user-unknown"
+	TooManyConnections Code = "too-many-connections"
+	AccountBlocked     Code = "account-blocked"
+	SendingDisabled    Code = "sending-disabled"
+	FromMismatch       Code = "from-mismatch"
+	AuthRequired       Code = "auth-required"
+	SpamRejected       Code = "spam-rejected"
+	RateLimited        Code = "rate-limited"
+	MailboxFull        Code = "mailbox-full"
+	RecipientUnknown   Code = "recipient-unknown"
+	DynamicIP          Code = "dynamic-ip"
+	ServiceUnavailable Code = "service-unavailable"
+	ProtocolError      Code = "protocol-error"
+	Cancelled          Code = "cancelled"
+	Unknown            Code = "unknown"
+)
+
+// Codes lists every code, for translation checks and documentation.
+var Codes = []Code{
+	HostNotFound, NetworkUnreachable, ConnectionRefused, PortBlocked, Timeout, ConnectionClosed,
+	TLSUntrusted, TLSIntercepted, TLSExpired, TLSNotYetValid, TLSNameMismatch, TLSWrongMode, TLSFailed,
+	StartTLSMissing, PlaintextRefused, AuthFailed, AppPasswordNeeded, AuthOrAppPassword, WebLoginRequired,
+	IMAPDisabled, POP3Disabled, ClientsDisabled, BasicAuthDisabled, SMTPAuthDisabled, NoPasswordMethod,
+	UserUnknown, TooManyConnections, AccountBlocked, SendingDisabled, FromMismatch, AuthRequired,
+	SpamRejected, RateLimited, MailboxFull, RecipientUnknown, DynamicIP, ServiceUnavailable,
+	ProtocolError, Cancelled, Unknown,
+}
+
+// Transport reports whether the code is a failure to reach the server at
+// all (where another port or server of the provider may work). TLS
+// certificate problems are not: another port of the same host shows the
+// same certificate, and going around them would defeat them.
+func (c Code) Transport() bool {
+	switch c {
+	case HostNotFound, NetworkUnreachable, ConnectionRefused, PortBlocked, Timeout, ConnectionClosed, TLSWrongMode:
+		return true
+	}
+	return false
+}
+
+// Definitive reports whether the server has given a final "no" to the
+// credentials: trying another username form or mechanism would only count
+// towards a lockout.
+func (c Code) Definitive() bool {
+	switch c {
+	case AuthFailed, AppPasswordNeeded, AuthOrAppPassword, WebLoginRequired, IMAPDisabled, POP3Disabled,
+		ClientsDisabled, BasicAuthDisabled, SMTPAuthDisabled, AccountBlocked:
+		return true
+	}
+	return false
+}
+
+// TitleKey and AdviceKey are the translation keys of the code's texts.
+func (c Code) TitleKey() string { return "diag." + string(c) + ".title" }
+
+// AdviceKey is the translation key of the code's advice.
+func (c Code) AdviceKey() string { return "diag." + string(c) + ".advice" }
