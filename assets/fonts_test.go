@@ -35,7 +35,7 @@ func renderRune(t *testing.T, s string) []byte {
 // fallback: if a character were missing, both would be the same .notdef box.
 func TestCJKFontRenders(t *testing.T) {
 	a := test.NewTempApp(t)
-	a.Settings().SetTheme(fontTheme{theme.LightTheme()})
+	a.Settings().SetTheme(fontTheme{theme.DefaultTheme()})
 	for _, pair := range [][2]string{{"設", "定"}, {"メ", "ル"}, {"Ж", "ş"}, {"漢", "字"}} {
 		if bytes.Equal(renderRune(t, pair[0]), renderRune(t, pair[1])) {
 			t.Errorf("%q and %q render the same: a glyph is missing", pair[0], pair[1])

@@ -87,7 +87,8 @@ func writeAutoConfig(t *testing.T, inst string, caPEM []byte, user, password str
 		"  for (const origin of [\"imap://localhost\", \"smtp://localhost\", \"pop3://localhost\"]) {\n" +
 		"    lm.addLoginAsync(new LoginInfo(origin, null, origin, " + js(user) + ", " + js(password) + ", \"\", \"\")).then(() => dump(\"autoconfig: stored \" + origin + \"\\n\"), e => dump(\"autoconfig err \" + e + \"\\n\"));\n" +
 		"  }\n" +
-		"} catch (e) { dump(\"autoconfig exception: \" + e + \"\\n\"); }\n"
+		"} catch (e) { dump(\"autoconfig exception: \" + e + \"\\n\"); }\n" +
+		zipImportJS
 	if err := os.WriteFile(filepath.Join(inst, "mozilla.cfg"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -96,6 +97,35 @@ func writeAutoConfig(t *testing.T, inst string, caPEM []byte, user, password str
 		t.Fatal(err)
 	}
 }
+
+// zipImportJS, when MAILSETUP_TEST_IMPORT_ZIP names a zip, runs what
+// Tools → Import → "from another Thunderbird installation" (zip) runs:
+// ThunderbirdProfileImporter.extractZipFile + startImport({accounts}), then
+// saves prefs and prints the accounts.
+const zipImportJS = `
+var mailsetupZip = Components.classes["@mozilla.org/process/environment;1"].getService(Components.interfaces.nsIEnvironment).get("MAILSETUP_TEST_IMPORT_ZIP");
+if (mailsetupZip) {
+  var mailsetupTimer = Components.classes["@mozilla.org/timer;1"].createInstance(Components.interfaces.nsITimer);
+  mailsetupTimer.initWithCallback({ notify: async function () {
+    try {
+      const { ThunderbirdProfileImporter } = ChromeUtils.importESModule("resource:///modules/ThunderbirdProfileImporter.sys.mjs");
+      const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
+      const f = Components.classes["@mozilla.org/file/local;1"].createInstance(Components.interfaces.nsIFile);
+      f.initWithPath(mailsetupZip);
+      const imp = new ThunderbirdProfileImporter();
+      if (!imp.validateSource(f)) { dump("mailsetup-import: zip rejected\n"); return; }
+      const dir = await imp.extractZipFile(f, () => {});
+      await imp.startImport(dir, { accounts: true });
+      Services.prefs.savePrefFile(null);
+      for (const a of MailServices.accounts.accounts) {
+        const s = a.incomingServer;
+        dump("mailsetup-account: " + s.type + " " + (s.hostName || s.realHostName || s.hostname) + " " + s.username + "\n");
+      }
+      dump("mailsetup-import: done\n");
+    } catch (e) { dump("mailsetup-import: error " + e + "\n"); }
+  } }, 3000, Components.interfaces.nsITimer.TYPE_ONE_SHOT);
+}
+`
 
 // quietPrefs keep a test Thunderbird off the network and first-run dialogs;
 // they carry no account keys.
@@ -246,4 +276,104 @@ func tail(s string, n int) string {
 		return "…" + s[len(s)-n:]
 	}
 	return s
+}
+
+// runThunderbird starts the test Thunderbird on prof with extra environment
+// and stops it once until() is true or the timeout passes; it returns the
+// output.
+func runThunderbird(t *testing.T, inst, home, prof string, env []string, timeout time.Duration, until func(out string) bool) (string, bool) {
+	t.Helper()
+	var mu sync.Mutex
+	var out bytes.Buffer
+	w := writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return out.Write(p) })
+	cmd := exec.Command(filepath.Join(inst, "thunderbird-bin"), "--headless", "-profile", prof, "-no-remote")
+	cmd.Env = append(append(os.Environ(), "HOME="+home, "MOZ_HEADLESS=1", "TMPDIR="+home), env...)
+	cmd.Stdout, cmd.Stderr = w, w
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	ok := false
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) && !ok {
+		mu.Lock()
+		s := out.String()
+		mu.Unlock()
+		ok = until(s)
+		if !ok {
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return out.String(), ok
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestThunderbirdImportsZip runs Thunderbird's own profile importer (the
+// code behind Tools → Import → Thunderbird → zip) on our thunderbird-zip
+// in a profile that already has two accounts, then restarts Thunderbird
+// and expects the imported account to log in to Dovecot.
+func TestThunderbirdImportsZip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Thunderbird; skipped with -short")
+	}
+	src := thunderbirdDir(t)
+	d := mailtest.StartDovecot(t)
+	inst := thunderbirdCopy(t, src)
+	writeAutoConfig(t, inst, d.CA.PEM, d.User, d.Password)
+	addr, _ := profiles.ParseAddress(d.User)
+	cfg := profiles.ManualConfig(addr,
+		profiles.Server{Protocol: profiles.IMAP, Host: "localhost", Port: d.IMAPPort, Security: profiles.SecuritySTARTTLS, Username: d.User},
+		profiles.Server{Protocol: profiles.SMTP, Host: "localhost", Port: d.SubmissionPort, Security: profiles.SecuritySTARTTLS, Username: d.User})
+
+	home := t.TempDir()
+	prof := filepath.Join(home, "profile")
+	os.MkdirAll(prof, 0o700)
+	os.WriteFile(filepath.Join(prof, "user.js"), []byte(quietPrefs), 0o600)
+	os.WriteFile(filepath.Join(prof, "prefs.js"), []byte(twoAccountPrefs), 0o600)
+	zipPath := filepath.Join(home, "account.zip")
+	var buf bytes.Buffer
+	if err := WriteThunderbirdZip(&buf, cfg, Account{Address: addr, DisplayName: "Alice Zip", Incoming: profiles.IMAP}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(zipPath, buf.Bytes(), 0o600)
+
+	out, ok := runThunderbird(t, inst, home, prof, []string{"MAILSETUP_TEST_IMPORT_ZIP=" + zipPath}, 60*time.Second,
+		func(s string) bool { return strings.Contains(s, "mailsetup-import: ") })
+	if !ok || !strings.Contains(out, "mailsetup-import: done") {
+		t.Fatalf("Thunderbird's importer did not finish:\n%s", tail(out, 3000))
+	}
+	want := "mailsetup-account: imap localhost " + d.User
+	if strings.Count(out, want) != 1 {
+		t.Fatalf("imported account seen %d times:\n%s", strings.Count(out, want), tail(out, 3000))
+	}
+	for _, old := range []string{"imap 127.0.0.1 old1@old.example", "pop3 127.0.0.1 old2@old.example"} {
+		if !strings.Contains(out, "mailsetup-account: "+old) {
+			t.Errorf("old account %q missing after import:\n%s", old, tail(out, 2000))
+		}
+	}
+	// Second start, no import: the imported account logs in.
+	before := strings.Count(d.Log(), "Login: user=<"+d.User+">")
+	out, ok = runThunderbird(t, inst, home, prof, nil, 60*time.Second,
+		func(string) bool { return strings.Count(d.Log(), "Login: user=<"+d.User+">") > before })
+	if !ok {
+		t.Fatalf("the imported account did not log in on the next start.\nDovecot:\n%s\nThunderbird:\n%s", tail(d.Log(), 2000), tail(out, 2000))
+	}
+	accs := accountSummary(t, mustRead(t, filepath.Join(prof, "prefs.js")))
+	if len(accs) != 4 {
+		t.Errorf("accounts after import: %v, want the 3 old ones (incl. Local Folders) and the new one", accs)
+	}
 }

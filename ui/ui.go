@@ -4,15 +4,12 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 
 	"mailsetup/assets/i18n"
-	"mailsetup/profiles"
-	"mailsetup/profiles/discover"
 )
 
 // AppID is the application ID, as in FyneApp.toml.
@@ -54,53 +51,44 @@ func ParseWindowArgs(args []string, getenv func(string) string) (WindowOptions, 
 	return o, nil
 }
 
-// Services are the slow things the window calls, injected so tests can
-// replace them and run deterministically.
-type Services struct {
-	// Detect finds the settings for an address.
-	Detect func(ctx context.Context, addr profiles.Address, progress func(profiles.TraceEntry)) (*discover.Result, error)
-	// Go runs background work; the default is "go f()". Tests run f inline.
-	Go func(f func())
-	// Do runs f on the UI goroutine; the default is fyne.Do. Tests run f inline.
-	Do func(f func())
-}
-
-// DefaultServices returns the real services.
-func DefaultServices() Services {
-	return Services{
-		Detect: func(ctx context.Context, addr profiles.Address, progress func(profiles.TraceEntry)) (*discover.Result, error) {
-			return discover.Discover(ctx, addr, discover.Options{Progress: progress})
-		},
-		Go: func(f func()) { go f() },
-		Do: fyne.Do,
-	}
-}
-
-func (s *Services) fill() {
-	d := DefaultServices()
-	if s.Detect == nil {
-		s.Detect = d.Detect
-	}
-	if s.Go == nil {
-		s.Go = d.Go
-	}
-	if s.Do == nil {
-		s.Do = d.Do
-	}
-}
-
-// Run builds the main window on a and shows it until the user closes it.
+// Run builds the wizard window on a and shows it until the user closes it.
+// The language is opts.Lang (--lang, MAILSETUP_LANG), else the one saved in
+// preferences, else the system's.
 func Run(a fyne.App, opts WindowOptions) {
-	lang := opts.Lang
-	if lang == "" {
-		lang = a.Preferences().StringWithFallback(prefLanguage, i18n.FromEnv())
-	}
-	w := a.NewWindow("mailsetup")
-	s := NewSetup(lang, DefaultServices())
-	w.SetTitle(s.t("app.title", nil))
-	w.SetContent(s.Content)
-	w.Resize(fyne.NewSize(720, 560))
+	w, _ := NewWindow(a, opts, DefaultServices())
 	w.ShowAndRun()
 }
 
-const prefLanguage = "language"
+// NewWindow builds the wizard window on a without showing it.
+func NewWindow(a fyne.App, opts WindowOptions, svc Services) (fyne.Window, *Wizard) {
+	lang := StartLanguage(a.Preferences(), opts)
+	SetFyneLanguage(lang)
+	a.Settings().SetTheme(NewTheme(lang))
+	win := a.NewWindow(i18n.T(lang, "app.title", nil))
+	wiz := NewWizard(lang, svc, win)
+	wiz.OnLanguage = func(l string) {
+		a.Preferences().SetString(PrefLanguage, l)
+		SetFyneLanguage(l)
+		a.Settings().SetTheme(NewTheme(l))
+	}
+	wiz.OnFinish = win.Close
+	win.SetOnClosed(wiz.Close)
+	win.SetContent(wiz.Content)
+	win.Resize(fyne.NewSize(800, 600))
+	wiz.Focus()
+	return win, wiz
+}
+
+// StartLanguage picks the window's language: forced, saved, or the system's.
+func StartLanguage(p fyne.Preferences, opts WindowOptions) string {
+	if opts.Lang != "" && i18n.Supported(opts.Lang) {
+		return opts.Lang
+	}
+	if l := p.String(PrefLanguage); i18n.Supported(l) {
+		return l
+	}
+	return i18n.FromEnv()
+}
+
+// PrefLanguage is the preferences key holding the language the user picked.
+const PrefLanguage = "language"

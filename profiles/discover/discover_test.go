@@ -3,10 +3,13 @@ package discover
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -32,7 +35,7 @@ func newWorld(t testing.TB) *world {
 func (w *world) opts(srcs ...profiles.Source) Options {
 	return Options{
 		Sources: srcs, Dial: w.nw.Dial, RootCAs: w.ca.pool, DNS: w.dns.addr,
-		Timeout: 5 * time.Second, ProbeTimeout: 300 * time.Millisecond,
+		Timeout: 5 * time.Second, ProbeTimeout: time.Second,
 		ISPDB: "https://ispdb.test/v1.1/",
 	}
 }
@@ -522,7 +525,7 @@ func TestGuess(t *testing.T) {
 	scripted(t, w.nw, func(c net.Conn) { io.WriteString(c, "HTTP/1.1 400 Bad Request\r\n\r\n") }, "mail.example.test:143")
 	smtpServer(t, w.nw, w.ca.leaf(t, "other.test"), true, "mail.example.test:465")                            // wrong certificate name
 	scripted(t, w.nw, imapScript(false), "example.test:143")                                                  // no STARTTLS offered
-	scripted(t, w.nw, func(c net.Conn) { time.Sleep(2 * time.Second) }, "pop.example.test:110")               // silent: slow-loris
+	scripted(t, w.nw, func(c net.Conn) { time.Sleep(10 * time.Second) }, "pop.example.test:110")              // silent: slow-loris
 	scripted(t, w.nw, func(c net.Conn) { io.WriteString(c, "+OK POP3\r\n-ERR\r\n") }, "pop.example.test:995") // plain on TLS port
 	w.nw.host("mail.example.test")
 	w.nw.host("example.test")
@@ -554,8 +557,8 @@ func TestGuess(t *testing.T) {
 			t.Errorf("detail lacks %q:\n%s", want, d)
 		}
 	}
-	if el := time.Since(start); el > 3*time.Second {
-		t.Errorf("guess took %s", el)
+	if el := time.Since(start); el > 6*time.Second {
+		t.Errorf("guess took %s: the slow server was not cut off", el)
 	}
 }
 
@@ -599,4 +602,70 @@ func srvRecords(t *testing.T, lines ...string) []*dns.SRV {
 		out = append(out, rr.(*dns.SRV))
 	}
 	return out
+}
+
+func TestGuessUnreachable(t *testing.T) {
+	w := newWorld(t)
+	hangGuess(w, "example.test")
+	o := w.opts(profiles.SourceGuess)
+	o.ProbeTimeout = 200 * time.Millisecond
+	res := detect(t, w, "ivan@example.test", o)
+	d := res.Trace[0].Detail
+	if res.Config != nil || !strings.Contains(d, "no mail server answered on any port") || strings.Contains(d, "blocked on your network") || strings.Contains(d, "may be down") {
+		t.Fatalf("trace %+v", res.Trace)
+	}
+}
+
+func TestAutodiscoverRecognisesMicrosoft365(t *testing.T) {
+	t.Run("certificate names Microsoft", func(t *testing.T) {
+		w := newWorld(t)
+		srv := httptest.NewUnstartedServer(http.NotFoundHandler())
+		srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+		srv.TLS = &tls.Config{Certificates: []tls.Certificate{w.ca.leaf(t, "autodiscover.outlook.com", "*.outlook.com")}}
+		srv.StartTLS()
+		defer srv.Close()
+		w.nw.route("autodiscover.example.test:443", srv.Listener.Addr().String())
+		o := w.opts(profiles.SourceAutodiscover)
+		o.HTTPSOnly = true
+		res := detect(t, w, "ivan@example.test", o)
+		if res.Config == nil || res.Config.Provider.ID != "microsoft365" || !res.Config.HasNote(profiles.NoteOAuthOnly) {
+			t.Fatalf("config %+v trace %+v", res.Config, res.Trace)
+		}
+	})
+	t.Run("http redirect method", func(t *testing.T) {
+		w := newWorld(t)
+		var asked []string
+		var mu sync.Mutex
+		httpServer(t, w.nw, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			asked = append(asked, r.Method+" "+r.URL.String()+" "+string(b))
+			mu.Unlock()
+			http.Redirect(rw, r, "https://autodiscover-s.outlook.com/autodiscover/autodiscover.xml", http.StatusFound)
+		}), "autodiscover.example.test")
+		res := detect(t, w, "ivan@example.test", w.opts(profiles.SourceAutodiscover))
+		if res.Config == nil || res.Config.Provider.ID != "microsoft365" || res.Config.Trust != profiles.TrustConfirm {
+			t.Fatalf("config %+v trace %+v", res.Config, res.Trace)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, a := range asked {
+			if strings.Contains(a, "ivan") || !strings.HasPrefix(a, "GET ") {
+				t.Fatalf("plain-HTTP request carried the address or a body: %q", a)
+			}
+		}
+	})
+	t.Run("on-premises 401 is not Microsoft 365", func(t *testing.T) {
+		w := newWorld(t)
+		httpsServer(t, w.ca, w.nw, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			rw.Header().Set("X-FEServer", "EXCH01")
+			rw.Header().Set("WWW-Authenticate", "Negotiate")
+			rw.WriteHeader(401)
+		}), "autodiscover.example.test")
+		o := w.opts(profiles.SourceAutodiscover)
+		o.HTTPSOnly = true
+		if res := detect(t, w, "ivan@example.test", o); res.Config != nil {
+			t.Fatalf("config %+v", res.Config)
+		}
+	})
 }

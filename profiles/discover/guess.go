@@ -53,6 +53,8 @@ type probeResult struct {
 type guessReport struct {
 	blocked []int    // ports that time out on several hosts that answer elsewhere
 	down    []string // hosts that resolve but refuse or ignore every port
+	// unreachable: every connection timed out and none was refused.
+	unreachable bool
 }
 
 // guessHosts returns the host names to probe and which protocols each gets.
@@ -209,7 +211,7 @@ func analyse(jobs []probeResult) *guessReport {
 				aliveHosts++
 			}
 		}
-		if len(hosts) >= 2 && len(hosts) == len(tried[port]) && (aliveHosts >= 1 || len(alive) == 0) {
+		if len(hosts) >= 2 && len(hosts) == len(tried[port]) && aliveHosts >= 1 {
 			rep.blocked = append(rep.blocked, port)
 		}
 	}
@@ -217,6 +219,18 @@ func analyse(jobs []probeResult) *guessReport {
 	blocked := map[int]bool{}
 	for _, p := range rep.blocked {
 		blocked[p] = true
+	}
+	refused := false
+	anyTimeout := false
+	for _, j := range jobs {
+		refused = refused || j.status == probeRefused
+		anyTimeout = anyTimeout || j.status == probeTimeout
+	}
+	if len(alive) == 0 && anyTimeout && !refused {
+		// Nothing answered anywhere: this network (or a firewall) drops mail
+		// ports, or the machine is offline; no single server is to blame.
+		rep.unreachable = true
+		return rep
 	}
 	for h := range resolved {
 		if alive[h] {
@@ -240,6 +254,9 @@ func analyse(jobs []probeResult) *guessReport {
 
 func (g *guessReport) warnings() []string {
 	var out []string
+	if g.unreachable {
+		out = append(out, "no mail server answered on any port: every connection timed out; this network or a firewall may block mail ports, or the computer is offline")
+	}
 	for _, p := range g.blocked {
 		out = append(out, fmt.Sprintf("port %d seems blocked on your network: connections to it time out on several servers that answer on other ports; try another port or network", p))
 	}

@@ -3,11 +3,13 @@ package discover
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
@@ -514,13 +516,61 @@ func (r *run) autodiscover(ctx context.Context) answer {
 		var he *httpError
 		if errors.As(err, &he) && he.status == 401 {
 			auth := strings.ToLower(strings.Join(he.header.Values("WWW-Authenticate"), " "))
-			if strings.Contains(auth, "microsoftonline.com") || he.header.Get("X-Feserver") != "" || he.header.Get("X-Ms-Diagnostics") != "" {
+			if strings.Contains(auth, "microsoftonline.com") {
 				return nil, errMicrosoft365
+			}
+		}
+		// autodiscover.<domain> of a Microsoft 365 domain is a CNAME to
+		// Microsoft: its certificate names Microsoft, not the domain.
+		var hn x509.HostnameError
+		if errors.As(err, &hn) && hn.Certificate != nil {
+			for _, n := range hn.Certificate.DNSNames {
+				if isMicrosoftHost(strings.TrimPrefix(n, "*.")) {
+					return nil, errMicrosoft365
+				}
 			}
 		}
 		return f, err
 	}
-	list := r.parallelFetch(ctx, urls, fetchOr401, parse)
+	// Outlook's "HTTP redirect method": a GET over plain HTTP, without the
+	// address, whose redirect names the real Autodiscover server. Only a
+	// redirect to Microsoft is used (to recognise Microsoft 365); others are
+	// reported, not followed.
+	redirectProbe := func(ctx context.Context, u string) (*fetched, error) {
+		req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+		if err != nil {
+			return nil, err
+		}
+		c := *r.client
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := c.Do(req)
+		if err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return nil, err
+		}
+		resp.Body.Close()
+		loc, lerr := resp.Location()
+		if resp.StatusCode/100 != 3 || lerr != nil {
+			return nil, &httpError{status: resp.StatusCode, header: resp.Header}
+		}
+		if loc.Scheme == "https" && isMicrosoftHost(loc.Hostname()) {
+			return nil, errMicrosoft365
+		}
+		return nil, fmt.Errorf("redirects to %s (not followed)", truncate(loc.Host, 80))
+	}
+	fetchAny := func(ctx context.Context, u string) (*fetched, error) {
+		if strings.HasPrefix(u, "http://") {
+			return redirectProbe(ctx, u)
+		}
+		return fetchOr401(ctx, u)
+	}
+	if !r.opts.HTTPSOnly {
+		urls = append(urls, "http://autodiscover."+d+"/autodiscover/autodiscover.xml")
+	}
+	list := r.parallelFetch(ctx, urls, fetchAny, parse)
 	detail := summary(list)
 	for _, a := range list {
 		if a.cfg == nil {

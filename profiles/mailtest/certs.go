@@ -9,6 +9,19 @@
 // Tests that need Dovecot call StartDovecot; it skips the test with a clear
 // reason when dovecot is not installed, unless MAILSETUP_REQUIRE_SERVERS is
 // set (CI), in which case the test fails.
+//
+// Typical use:
+//
+//	d := mailtest.StartDovecot(t)            // or StartDovecot(t, mailtest.Options{Leaf: ca.ExpiredLeaf(t)})
+//	cfg := d.CA.ClientTLS(d.ServerName)      // trusts only the test CA; d.CAFile for --ca or Thunderbird
+//	c, _ := imapclient.DialTLS(d.Addr(d.IMAPSPort), &imapclient.Options{TLSConfig: cfg})
+//	_ = c.Login(d.User, d.Password).Wait()
+//	d.WaitLog("Login: user=<"+d.User+">", 5*time.Second)
+//	msgs := d.Relay.Messages()               // what submission relayed
+//
+// Ports: IMAPPort (STARTTLS), IMAPSPort (TLS), POP3Port (STLS), POP3SPort
+// (TLS), SubmissionPort (STARTTLS), SubmissionsPort (TLS). The certificate
+// is a CA:FALSE leaf for localhost and 127.0.0.1 (what Thunderbird needs).
 package mailtest
 
 import (

@@ -1,7 +1,9 @@
 package mailtest
 
 import (
+	"bufio"
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"os"
@@ -140,6 +142,7 @@ userdb {
 }
 mail_location = maildir:~/Maildir
 service imap-login {
+  process_min_avail = 1
   inet_listener imap {
     port = {{.IMAP}}
   }
@@ -149,6 +152,7 @@ service imap-login {
   }
 }
 service pop3-login {
+  process_min_avail = 1
   inet_listener pop3 {
     port = {{.POP3}}
   }
@@ -158,6 +162,7 @@ service pop3-login {
   }
 }
 service submission-login {
+  process_min_avail = 1
   inet_listener submission {
     port = {{.Submission}}
   }
@@ -306,21 +311,56 @@ func StartDovecot(t testing.TB, opts ...Options) *Dovecot {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
+	d.warmUp(deadline)
 	return d
+}
+
+// warmUp reads each service's greeting once (over TLS on the TLS ports),
+// so the login processes are running and loaded before the test's first
+// timed step. No credentials are sent; the certificate is not checked here
+// because a test may have asked for a bad one on purpose.
+func (d *Dovecot) warmUp(deadline time.Time) {
+	plain := []int{d.IMAPPort, d.POP3Port, d.SubmissionPort}
+	tlsPorts := []int{d.IMAPSPort, d.POP3SPort, d.SubmissionsPort}
+	var wg sync.WaitGroup
+	for i, p := range append(plain, tlsPorts...) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.DialTimeout("tcp", d.Addr(p), time.Until(deadline))
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			_ = c.SetDeadline(deadline)
+			if i >= len(plain) {
+				tc := tls.Client(c, &tls.Config{InsecureSkipVerify: true}) // warm-up only, nothing is sent
+				if tc.Handshake() != nil {
+					return
+				}
+				c = tc
+			}
+			_, _ = bufio.NewReader(c).ReadString('\n')
+		}()
+	}
+	wg.Wait()
 }
 
 func (d *Dovecot) stop() {
 	if d.cmd == nil || d.cmd.Process == nil {
 		return
 	}
-	_ = d.cmd.Process.Signal(syscall.SIGTERM)
+	// The whole process group (master, login, auth, log processes) at once:
+	// the master alone waits for its children to finish.
+	_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGTERM)
 	select {
 	case <-d.done:
-	case <-time.After(5 * time.Second):
+	case <-time.After(300 * time.Millisecond):
+		// Nothing of a test instance needs a graceful end.
 		_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
 		<-d.done
 	}
-	// Children left behind by the master (login, auth, log) go too.
+	// Children left behind by the master go too.
 	_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
 }
 

@@ -57,9 +57,7 @@ func fail(stage diagnose.Stage, err error, reply string) *failure {
 func (a *attempt) step(name StepName, fn func() (string, error)) error {
 	start := time.Now()
 	a.event(name, StatusStarted, "", 0)
-	if a.raw != nil {
-		_ = a.raw.SetDeadline(time.Now().Add(a.opts.stepTimeout()))
-	}
+	a.deadline()
 	detail, err := fn()
 	el := time.Since(start)
 	if err != nil {
@@ -81,6 +79,13 @@ func (a *attempt) step(name StepName, fn func() (string, error)) error {
 	}
 	a.event(name, status, st.Detail, el)
 	return err
+}
+
+// deadline gives the TCP connection one step's time from now.
+func (a *attempt) deadline() {
+	if a.raw != nil {
+		_ = a.raw.SetDeadline(time.Now().Add(a.opts.stepTimeout()))
+	}
 }
 
 func (a *attempt) event(name StepName, st Status, detail string, el time.Duration) {
@@ -235,7 +240,9 @@ func (a *attempt) usernames() []string {
 // only when the server did not understand the previous one.
 func (a *attempt) signIn(mechs []string, try func(user, mech string) (reply string, err error)) error {
 	return a.step(StepSigningIn, func() (string, error) {
-		if len(mechs) == 0 {
+		// OAuth2-only servers (Outlook.com) would only count a password
+		// attempt towards a lockout; GSSAPI and the like are never tried.
+		if len(mechs) == 0 || a.srv.OAuthOnly() {
 			return "", fail(diagnose.StageAuth, diagnose.ErrNoPasswordMethod, "")
 		}
 		users := a.usernames()

@@ -35,7 +35,7 @@ func srv(p profiles.Protocol, host string, port int, sec profiles.Security) prof
 }
 
 func opts(d *mailtest.Dovecot, password string) Options {
-	return Options{Password: password, Roots: d.CA.Pool(), ConnectTimeout: 2 * time.Second, StepTimeout: 3 * time.Second}
+	return Options{Password: Secret(password), Roots: d.CA.Pool(), ConnectTimeout: 2 * time.Second, StepTimeout: 3 * time.Second}
 }
 
 func TestDovecotSuccess(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -88,6 +89,7 @@ func (a *attempt) imap() error {
 	// Hand the connection to go-imap, replaying a greeting for it.
 	c := imapclient.New(&replayConn{Conn: a.conn, r: io.MultiReader(strings.NewReader("* OK "+greetingText(greeting)+"\r\n"), a.reader())}, nil)
 	defer c.Close()
+	a.deadline()
 	if err := c.WaitGreeting(); err != nil {
 		return fail(diagnose.StageGreeting, err, "")
 	}
@@ -107,9 +109,9 @@ func (a *attempt) imap() error {
 	err = a.signIn(mechs, func(user, mech string) (string, error) {
 		var err error
 		if mech == "PLAIN" {
-			err = c.Authenticate(sasl.NewPlainClient("", user, a.opts.Password))
+			err = c.Authenticate(sasl.NewPlainClient("", user, string(a.opts.Password)))
 		} else {
-			err = c.Login(user, a.opts.Password).Wait()
+			err = c.Login(user, string(a.opts.Password)).Wait()
 		}
 		return imapReply(err), err
 	})
@@ -132,6 +134,7 @@ func (a *attempt) imap() error {
 			a.caps = append(a.caps, string(k))
 		}
 	}
+	a.deadline()
 	_ = c.Logout().Wait()
 	return nil
 }
@@ -214,9 +217,21 @@ func imapReply(err error) string {
 }
 
 // replayConn reads from r (a replayed greeting, then the real stream).
+// Its deadline setters do nothing: go-imap and go-smtp set their own long
+// timeouts (30 s, 5 min), which would override our per-step deadlines on the
+// TCP connection.
 type replayConn struct {
 	net.Conn
 	r io.Reader
 }
 
 func (c *replayConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// SetDeadline is ignored: the step deadlines on the TCP connection rule.
+func (c *replayConn) SetDeadline(time.Time) error { return nil }
+
+// SetReadDeadline is ignored: the step deadlines on the TCP connection rule.
+func (c *replayConn) SetReadDeadline(time.Time) error { return nil }
+
+// SetWriteDeadline is ignored: the step deadlines on the TCP connection rule.
+func (c *replayConn) SetWriteDeadline(time.Time) error { return nil }

@@ -149,7 +149,7 @@ func (a *attempt) pop3() error {
 	}
 	err = a.signIn(mechs, func(user, mech string) (string, error) {
 		if mech == "PLAIN" {
-			blob := base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + a.opts.Password))
+			blob := base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + string(a.opts.Password)))
 			line, err := a.pop3Cmd("AUTH PLAIN " + blob)
 			if err == nil && (strings.HasPrefix(line, "+ ") || line == "+") {
 				// The server did not take the initial response: send it now.
@@ -161,7 +161,7 @@ func (a *attempt) pop3() error {
 		if err != nil {
 			return line, err
 		}
-		return a.pop3Cmd("PASS " + a.opts.Password)
+		return a.pop3Cmd("PASS " + string(a.opts.Password))
 	})
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ import (
 )
 
 func quickOpts(ca *mailtest.CA, password string) Options {
-	o := Options{Password: password, ConnectTimeout: 2 * time.Second, StepTimeout: 700 * time.Millisecond}
+	o := Options{Password: Secret(password), ConnectTimeout: 2 * time.Second, StepTimeout: 700 * time.Millisecond}
 	if ca != nil {
 		o.Roots = ca.Pool()
 	}
@@ -419,4 +419,144 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestSecretNeverPrints: Options (and so a crash dump or a careless log
+// line) never shows the password.
+func TestSecretNeverPrints(t *testing.T) {
+	o := Options{Password: Secret(secretPassword)}
+	b, err := json.Marshal(struct{ P Secret }{o.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{fmt.Sprint(o), fmt.Sprintf("%+v", o), fmt.Sprintf("%#v", o), o.Password.String(), fmt.Sprintf("%v", &o), string(b)} {
+		if strings.Contains(s, secretPassword) {
+			t.Fatalf("password printed: %s", s)
+		}
+	}
+	if string(o.Password) != secretPassword {
+		t.Fatal("the value itself must stay usable")
+	}
+}
+
+// TestOAuthOnlyNotTried: a server the Config marks OAuth2-only gets no
+// password at all.
+func TestOAuthOnlyNotTried(t *testing.T) {
+	sc := mailtest.ServeScript(t, nil, imapScript("IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2", "NO LOGIN failed.", nil, false))
+	s := srv(profiles.IMAP, "127.0.0.1", sc.Port, profiles.SecurityNone)
+	s.Auth = []profiles.AuthMethod{profiles.AuthOAuth2}
+	cfg := &profiles.Config{Address: "ivan@outlook.com", Domain: "outlook.com", Incoming: []profiles.Server{s}}
+	cfg.Provider.ID = "outlook"
+	chk := VerifyServer(context.Background(), cfg, s, quickOpts(nil, secretPassword))
+	if chk.OK || chk.Diagnosis.Code != diagnose.NoPasswordMethod {
+		t.Fatalf("got %+v", chk.Diagnosis)
+	}
+	for _, l := range sc.Received() {
+		if strings.Contains(strings.ToUpper(l), "LOGIN ") || strings.Contains(strings.ToUpper(l), "AUTHENTICATE") {
+			t.Fatalf("a password was sent to an OAuth2-only server: %q", l)
+		}
+	}
+}
+
+// TestSendTestReplies: replies to the test message (seeds' error table) are
+// diagnosed, and the message goes only to the user's own address.
+func TestSendTestReplies(t *testing.T) {
+	cases := []struct {
+		mail, rcpt, data string
+		want             diagnose.Code
+	}{
+		{"550 Message sending for this account is disabled", "", "", diagnose.SendingDisabled},
+		{"553 5.7.1 Sender address rejected: not owned by auth user.", "", "", diagnose.FromMismatch},
+		{"", "552 5.2.2 Mailbox full", "", diagnose.MailboxFull},
+		{"", "", "550 Spam message discarded/rejected", diagnose.SpamRejected},
+		{"", "", "550 5.7.1 Message rejected under suspicion of SPAM", diagnose.SpamRejected},
+		{"", "", "553 5.7.1 Too many messages, try again later", diagnose.RateLimited},
+		{"", "", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(string(c.want), func(t *testing.T) {
+			var rcpts []string
+			var mu sync.Mutex
+			sc := mailtest.ServeScript(t, nil, func(conn *mailtest.Conn) {
+				conn.Send("220 scripted")
+				for {
+					l, ok := conn.ReadLine()
+					if !ok {
+						return
+					}
+					u := strings.ToUpper(l)
+					reply := func(custom, def string) {
+						if custom != "" {
+							conn.Send(custom)
+						} else {
+							conn.Send(def)
+						}
+					}
+					switch {
+					case strings.HasPrefix(u, "EHLO"):
+						conn.Send("250-scripted", "250 AUTH PLAIN")
+					case strings.HasPrefix(u, "AUTH"):
+						conn.Send("235 ok")
+					case strings.HasPrefix(u, "MAIL"):
+						reply(c.mail, "250 ok")
+					case strings.HasPrefix(u, "RCPT"):
+						mu.Lock()
+						rcpts = append(rcpts, l)
+						mu.Unlock()
+						reply(c.rcpt, "250 ok")
+					case u == "DATA":
+						conn.Send("354 go")
+						for {
+							d, ok := conn.ReadLine()
+							if !ok || d == "." {
+								break
+							}
+						}
+						reply(c.data, "250 queued")
+					case u == "QUIT":
+						conn.Send("221 bye")
+						return
+					default:
+						conn.Send("250 ok")
+					}
+				}
+			})
+			s := srv(profiles.SMTP, "127.0.0.1", sc.Port, profiles.SecurityNone)
+			cfg := &profiles.Config{Address: "ivan@mail.ru", Domain: "mail.ru", Outgoing: []profiles.Server{s}}
+			cfg.Provider.ID = "mail.ru"
+			o := quickOpts(nil, secretPassword)
+			o.SendTest = true
+			res := Verify(context.Background(), cfg, o)
+			chk := res.Checks[0]
+			if c.want == "" {
+				if !chk.OK || !chk.Sent {
+					t.Fatalf("send failed: %+v", chk.Diagnosis)
+				}
+			} else if chk.OK || chk.Diagnosis.Code != c.want {
+				t.Fatalf("got %+v, want %s", chk.Diagnosis, c.want)
+			}
+			for _, r := range rcpts {
+				if !strings.Contains(r, "<ivan@mail.ru>") {
+					t.Fatalf("test message to someone else: %q", r)
+				}
+			}
+		})
+	}
+}
+
+// TestNoFallbackAfterRefusal: 465 is closed, 587 refuses the password:
+// 2525 must not be tried, and the check reports the refusal.
+func TestNoFallbackAfterRefusal(t *testing.T) {
+	sc := mailtest.ServeScript(t, nil, smtpScript([]string{"AUTH PLAIN LOGIN"}, "535 5.7.8 Authentication failed", nil))
+	third := mailtest.ServeScript(t, nil, smtpScript([]string{"AUTH PLAIN LOGIN"}, "235 ok", nil))
+	cfg := &profiles.Config{Address: "ivan@example.org", Domain: "example.org", Outgoing: []profiles.Server{
+		srv(profiles.SMTP, "127.0.0.1", mailtest.ClosedPort(t), profiles.SecurityTLS),
+		srv(profiles.SMTP, "127.0.0.1", sc.Port, profiles.SecurityNone),
+		srv(profiles.SMTP, "127.0.0.1", third.Port, profiles.SecurityNone),
+	}}
+	res := Verify(context.Background(), cfg, quickOpts(nil, secretPassword))
+	chk := res.Checks[0]
+	if chk.OK || chk.Diagnosis.Code != diagnose.AuthFailed || len(chk.Attempts) != 2 || len(third.Received()) != 0 {
+		t.Fatalf("ok=%v diag=%+v attempts=%d third=%q", chk.OK, chk.Diagnosis, len(chk.Attempts), third.Received())
+	}
 }

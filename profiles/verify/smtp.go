@@ -82,6 +82,7 @@ func (a *attempt) smtp() error {
 	c.CommandTimeout = a.opts.stepTimeout()
 	c.SubmissionTimeout = a.opts.stepTimeout()
 	defer c.Close()
+	a.deadline()
 	if err := c.Hello("localhost"); err != nil {
 		return fail(diagnose.StageGreeting, err, smtpReply(err))
 	}
@@ -101,9 +102,9 @@ func (a *attempt) smtp() error {
 	err = a.signIn(mechs, func(user, mech string) (string, error) {
 		var cl sasl.Client
 		if mech == "PLAIN" {
-			cl = sasl.NewPlainClient("", user, a.opts.Password)
+			cl = sasl.NewPlainClient("", user, string(a.opts.Password))
 		} else {
-			cl = sasl.NewLoginClient(user, a.opts.Password)
+			cl = sasl.NewLoginClient(user, string(a.opts.Password))
 		}
 		err := c.Auth(cl)
 		return smtpReply(err), err
@@ -124,6 +125,7 @@ func (a *attempt) smtp() error {
 			return err
 		}
 	}
+	a.deadline()
 	_ = c.Quit()
 	return nil
 }

@@ -141,8 +141,9 @@ func (r *Result) OK() bool {
 // Options tune a verification. The zero value (with a Password) verifies
 // against the system's trusted CAs with default timeouts.
 type Options struct {
-	// Password signs in. It is never written anywhere.
-	Password string
+	// Password signs in. It is never written anywhere: its String,
+	// GoString and JSON forms are "********".
+	Password Secret
 	// Roots replaces the system's trusted CAs (tests). Nil: the system pool.
 	Roots *x509.CertPool
 	// ExtraCAs are PEM certificates trusted in addition (--ca: a company's CA).
@@ -165,6 +166,23 @@ type Options struct {
 	// Now returns the local time (tests); nil means time.Now.
 	Now func() time.Time
 }
+
+// Secret is a password. Printing it (fmt %v, %+v, %#v, %s) or encoding it
+// as JSON shows "********", so a stray log line or crash dump of Options
+// cannot leak it.
+type Secret string
+
+// String hides the secret.
+func (Secret) String() string { return "********" }
+
+// GoString hides the secret.
+func (Secret) GoString() string { return `"********"` }
+
+// MarshalJSON hides the secret.
+func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"********"`), nil }
+
+// MarshalText hides the secret.
+func (Secret) MarshalText() ([]byte, error) { return []byte("********"), nil }
 
 func (o *Options) connectTimeout() time.Duration {
 	if o.ConnectTimeout > 0 {
@@ -256,10 +274,15 @@ func checkSide(ctx context.Context, cfg *profiles.Config, addr profiles.Address,
 	rec := servers[0]
 	chk := Check{Protocol: rec.Protocol, Host: rec.Host, Port: rec.Port, Security: rec.Security,
 		Username: username(rec, addr), Steps: []Step{}, Capabilities: []string{}}
-	red := newRedactor(opts.Password, chk.Username, addr)
-	var first *diagnose.Diagnosis
+	red := newRedactor(string(opts.Password), chk.Username, addr)
+	// diag is what the check reports on failure: the recommended server's
+	// diagnosis, unless an alternative got further (a reachable server's
+	// "wrong password" matters more than a blocked port).
+	var diag, prev *diagnose.Diagnosis
 	for i, s := range servers {
-		if i > 0 && (opts.NoAlternatives || first == nil || !first.Code.Transport()) {
+		// Only a failure to reach a server moves on to the next one; after a
+		// refusal of the login, another port would only risk a lockout.
+		if i > 0 && (opts.NoAlternatives || prev == nil || !prev.Code.Transport()) {
 			break
 		}
 		a := &attempt{ctx: ctx, srv: s, cfg: cfg, addr: addr, opts: opts, red: red, alt: i > 0,
@@ -283,13 +306,14 @@ func checkSide(ctx context.Context, cfg *profiles.Config, addr profiles.Address,
 			}
 			break
 		}
-		if first == nil {
-			first = a.diag
+		prev = a.diag
+		if diag == nil || (!a.diag.Code.Transport() && a.diag.Code != diagnose.Cancelled) {
+			diag = a.diag
 			chk.Capabilities = a.caps
 		}
 	}
 	if !chk.OK {
-		chk.Diagnosis = first
+		chk.Diagnosis = diag
 	}
 	if len(chk.Attempts) < 2 {
 		chk.Attempts = nil
@@ -302,8 +326,20 @@ func checkSide(ctx context.Context, cfg *profiles.Config, addr profiles.Address,
 	return chk
 }
 
-// altText names the servers after index i, e.g. "587 (STARTTLS), 2525 (STARTTLS)".
+// altText names the servers after index i, e.g. "587 (STARTTLS), 2525
+// (STARTTLS)"; when there are none, the protocol's other standard port.
 func altText(servers []profiles.Server, i int) string {
+	if i == len(servers)-1 {
+		s := servers[i]
+		other := profiles.SecuritySTARTTLS
+		if s.Security != profiles.SecurityTLS {
+			other = profiles.SecurityTLS
+		}
+		if p := profiles.DefaultPort(s.Protocol, other); p != s.Port {
+			return fmt.Sprintf("%d (%s)", p, strings.ToUpper(string(other)))
+		}
+		return ""
+	}
 	var parts []string
 	for _, s := range servers[i+1:] {
 		p := fmt.Sprintf("%d (%s)", s.Port, strings.ToUpper(string(s.Security)))

@@ -12,6 +12,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"text/tabwriter"
 )
 
 // Exit statuses shared by every command.
@@ -96,15 +97,17 @@ func Main(env *Env, args []string) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "mailsetup sets up a mail account: it finds the provider's settings, checks the login and writes files mail programs import.")
-	fmt.Fprintln(w, "\nusage:\n  mailsetup [--lang L]            open the window")
+	fmt.Fprintln(w, "\nusage:\n  mailsetup [--lang L]           open the window")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, n := range names {
-		fmt.Fprintf(w, "  mailsetup %-12s %s\n", n, commands[n].Summary)
+		fmt.Fprintf(tw, "  mailsetup %s\t%s\n", n, commands[n].Summary)
 	}
+	_ = tw.Flush()
 	fmt.Fprintln(w, "\nRun \"mailsetup help COMMAND\" for a command's flags.")
 }
 

@@ -97,6 +97,14 @@ func printDiscovery(w io.Writer, lang string, cfg *profiles.Config) {
 	}
 }
 
+// detectAnswer is detect's JSON answer: the chosen settings, plus the other
+// sources' answers that were in when discovery answered (what
+// "differences" compares against).
+type detectAnswer struct {
+	*profiles.Config
+	Candidates []*profiles.Config `json:"candidates,omitempty"`
+}
+
 // notFoundJSON is detect's JSON answer when nothing was found.
 type notFoundJSON struct {
 	Address  string                `json:"address"`
@@ -124,7 +132,12 @@ func printDetectJSON(env *Env, addr profiles.Address, res *discover.Result) int 
 		return ExitFailed
 	}
 	res.Config.Normalize()
-	if err := enc.Encode(res.Config); err != nil {
+	out := detectAnswer{Config: res.Config}
+	for _, c := range res.Candidates {
+		c.Normalize()
+		out.Candidates = append(out.Candidates, c)
+	}
+	if err := enc.Encode(out); err != nil {
 		fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
 		return ExitFailed
 	}

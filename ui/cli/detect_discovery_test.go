@@ -6,12 +6,16 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/miekg/dns"
 
 	"mailsetup/profiles"
 )
@@ -143,5 +147,110 @@ func TestDetectHumanOutputShowsTraceAndTrust(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestDetectMXThroughDNSFlag sends the MX question to a real DNS server on
+// loopback given with --dns.
+func TestDetectMXThroughDNSFlag(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, req *dns.Msg) {
+		m := new(dns.Msg)
+		m.SetReply(req)
+		if q := req.Question[0]; q.Qtype == dns.TypeMX && q.Name == "corp.test." {
+			rr, _ := dns.NewRR("corp.test. 300 IN MX 10 corp-test.mail.protection.outlook.com.")
+			m.Answer = append(m.Answer, rr)
+		} else {
+			m.Rcode = dns.RcodeNameError
+		}
+		_ = w.WriteMsg(m)
+	})}
+	started := make(chan struct{})
+	srv.NotifyStartedFunc = func() { close(started) }
+	go func() { _ = srv.ActivateAndServe() }()
+	<-started
+	defer srv.Shutdown()
+
+	var out, errb bytes.Buffer
+	code := Main(&Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }},
+		[]string{"detect", "--json", "--sources", "mx", "--dns", pc.LocalAddr().String(), "boss@corp.test"})
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s %s", code, errb.String(), out.String())
+	}
+	var cfg profiles.Config
+	if err := json.Unmarshal(out.Bytes(), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Source != profiles.SourceMX || cfg.Provider.ID != "microsoft365" || cfg.Trust != profiles.TrustConfirm || cfg.TrustDomain != "outlook.com" {
+		t.Fatalf("source %s provider %s trust %s %s", cfg.Source, cfg.Provider.ID, cfg.Trust, cfg.TrustDomain)
+	}
+	if cfg.Incoming[0].Username != "boss@corp.test" || !strings.Contains(strings.Join(cfg.Warnings, " "), "inferred from MX") {
+		t.Fatalf("username %q warnings %q", cfg.Incoming[0].Username, cfg.Warnings)
+	}
+}
+
+// TestDetectJSONCandidates checks that other sources' answers are kept in
+// the JSON next to the chosen one, with the differences said.
+func TestDetectJSONCandidates(t *testing.T) {
+	doc := func(host string) string {
+		return `<clientConfig version="1.1"><emailProvider id="x"><domain>corp.test</domain>
+<incomingServer type="imap"><hostname>` + host + `</hostname><port>993</port><socketType>SSL</socketType></incomingServer>
+<outgoingServer type="smtp"><hostname>smtp.corp.test</hostname><port>465</port><socketType>SSL</socketType></outgoingServer>
+</emailProvider></clientConfig>`
+	}
+	isp := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/corp.test":
+			// Answer late, so that the MX source (ranked lower) is in first.
+			time.Sleep(300 * time.Millisecond)
+			io.WriteString(rw, doc("imap.corp.test"))
+		case "/hoster.test":
+			io.WriteString(rw, doc("imap.hoster.test"))
+		default:
+			http.NotFound(rw, r)
+		}
+	}))
+	defer isp.Close()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, req *dns.Msg) {
+		m := new(dns.Msg)
+		m.SetReply(req)
+		if q := req.Question[0]; q.Qtype == dns.TypeMX && q.Name == "corp.test." {
+			rr, _ := dns.NewRR("corp.test. 300 IN MX 10 mx.hoster.test.")
+			m.Answer = append(m.Answer, rr)
+		} else {
+			m.Rcode = dns.RcodeNameError
+		}
+		_ = w.WriteMsg(m)
+	})}
+	started := make(chan struct{})
+	srv.NotifyStartedFunc = func() { close(started) }
+	go func() { _ = srv.ActivateAndServe() }()
+	<-started
+	defer srv.Shutdown()
+	var out, errb bytes.Buffer
+	code := Main(&Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }},
+		[]string{"detect", "--json", "--sources", "ispdb,mx", "--ispdb", isp.URL + "/", "--dns", pc.LocalAddr().String(), "a@corp.test"})
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var got struct {
+		Source      string   `json:"source"`
+		Differences []string `json:"differences"`
+		Candidates  []struct {
+			Source string `json:"source"`
+		} `json:"candidates"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Source != "ispdb" || len(got.Candidates) != 1 || got.Candidates[0].Source != "mx" || len(got.Differences) != 1 || !strings.Contains(got.Differences[0], "imap.hoster.test") {
+		t.Fatalf("%+v\n%s", got, out.String())
 	}
 }

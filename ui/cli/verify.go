@@ -70,7 +70,7 @@ func runVerify(env *Env, args []string) int {
 	if err != nil {
 		return exitForConfigError(env, err)
 	}
-	opts := verify.Options{Password: password, ExtraCAs: extra, SendTest: *sendTest, Lang: lang}
+	opts := verify.Options{Password: verify.Secret(password), ExtraCAs: extra, SendTest: *sendTest, Lang: lang}
 	if !*asJSON {
 		var mu sync.Mutex
 		opts.OnStep = func(e verify.Event) {
