@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -227,9 +229,10 @@ type batchRun struct {
 	bctx   *BatchContext
 	cache  map[string]cachedConfig // domain → settings
 	folder map[string]int          // folder key → line that took it
-	bad    int
-	good   int
-	files  int
+	// Counted by the goroutine that reports results.
+	bad   int
+	good  int
+	files int
 }
 
 func (r *batchRun) reportBad(line int, msg string) {
@@ -249,28 +252,87 @@ func (r *batchRun) run(data []byte) int {
 		}
 	}
 	start := time.Now()
-	lastProgress := start
-	done := 0
 	ctx := r.env.context()
-	for _, row := range rows {
-		if ctx.Err() != nil {
-			fmt.Fprintf(r.env.Stderr, "mailsetup: batch stopped after %d of %d rows\n", done, total)
-			return ExitFailed
+
+	// One goroutine checks rows in file order (duplicates, settings: cheap
+	// and order-dependent); workers write the files (file-system bound); the
+	// results are reported here in file order.
+	type job struct {
+		idx int
+		p   BatchPerson
+		cfg *profiles.Config
+	}
+	type result struct {
+		idx, line, files int
+		err              error
+		counted          bool // a row with a usable address (in the progress total)
+	}
+	workers := runtime.GOMAXPROCS(0) * 2
+	jobs := make(chan job, workers)
+	results := make(chan result, workers)
+	go func() {
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range jobs {
+					n, err := r.write(j.p, j.cfg)
+					results <- result{idx: j.idx, line: j.p.Line, files: n, err: err, counted: true}
+				}
+			}()
 		}
-		if row.Err != "" {
-			r.reportBad(row.Line, row.Err)
-			continue
+		for idx, row := range rows {
+			if ctx.Err() != nil {
+				break
+			}
+			if row.Err != "" {
+				results <- result{idx: idx, line: row.Line, err: errors.New(row.Err)}
+				continue
+			}
+			cfg, err := r.prepare(ctx, row.BatchPerson)
+			if err != nil {
+				results <- result{idx: idx, line: row.Line, err: err, counted: true}
+				continue
+			}
+			jobs <- job{idx, row.BatchPerson, cfg}
 		}
-		if err := r.person(ctx, row.BatchPerson); err != nil {
-			r.reportBad(row.Line, err.Error())
-		} else {
-			r.good++
+		close(jobs)
+		wg.Wait()
+		close(results)
+	}()
+
+	pending := map[int]result{}
+	next, done := 0, 0
+	lastProgress := start
+	for res := range results {
+		pending[res.idx] = res
+		for {
+			res, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			r.files += res.files
+			if res.err != nil {
+				r.reportBad(res.line, res.err.Error())
+			} else {
+				r.good++
+			}
+			if !res.counted {
+				continue
+			}
+			done++
+			if now := time.Now(); now.Sub(lastProgress) >= batchProgressEvery {
+				lastProgress = now
+				fmt.Fprintf(r.env.Stderr, "mailsetup: batch: %d of %d rows (%d%%), %d bad\n", done, total, done*100/max(total, 1), r.bad)
+			}
 		}
-		done++
-		if now := time.Now(); now.Sub(lastProgress) >= batchProgressEvery {
-			lastProgress = now
-			fmt.Fprintf(r.env.Stderr, "mailsetup: batch: %d of %d rows (%d%%), %d bad\n", done, total, done*100/max(total, 1), r.bad)
-		}
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintf(r.env.Stderr, "mailsetup: batch stopped after %d of %d rows\n", done, total)
+		return ExitFailed
 	}
 	fmt.Fprintf(r.env.Stdout, "%d people written to %s (%d files), %d bad rows, in %s\n", r.good, r.opts.out, r.files, r.bad, time.Since(start).Round(time.Millisecond))
 	if r.bad > 0 {
@@ -282,20 +344,23 @@ func (r *batchRun) run(data []byte) int {
 	return ExitOK
 }
 
-// person writes one person's files; the error is the row's reason.
-func (r *batchRun) person(ctx context.Context, p BatchPerson) error {
+// prepare checks one person against the preset and the rows before, and
+// finds the settings. It runs in file order; the error is the row's reason.
+func (r *batchRun) prepare(ctx context.Context, p BatchPerson) (*profiles.Config, error) {
 	if err := r.preset.CheckAddress(p.Address); err != nil {
-		return errors.New(strings.TrimPrefix(err.Error(), "preset: "))
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "preset: "))
 	}
 	key := strings.ToLower(FolderName(p.Address))
 	if prev, dup := r.folder[key]; dup {
-		return fmt.Errorf("%s is the same person as line %d", p.Address.Unicode(), prev)
+		return nil, fmt.Errorf("%s is the same person as line %d", p.Address.Unicode(), prev)
 	}
 	r.folder[key] = p.Line
-	cfg, err := r.config(ctx, p)
-	if err != nil {
-		return err
-	}
+	return r.config(ctx, p)
+}
+
+// write writes one person's files and returns how many it wrote; the error
+// is the row's reason. Workers call it concurrently for different people.
+func (r *batchRun) write(p BatchPerson, cfg *profiles.Config) (int, error) {
 	dir := filepath.Join(r.opts.out, FolderName(p.Address))
 	type file struct {
 		name string
@@ -305,27 +370,26 @@ func (r *batchRun) person(ctx context.Context, p BatchPerson) error {
 	for _, o := range r.outs {
 		var buf bytes.Buffer
 		if err := o.Write(&buf, cfg, p, r.bctx); err != nil {
-			return fmt.Errorf("%s: %v", o.ID, err)
+			return 0, fmt.Errorf("%s: %v", o.ID, err)
 		}
 		files = append(files, file{o.File(p), buf.Bytes()})
 	}
 	if !r.opts.force {
 		for _, f := range files {
 			if _, err := os.Lstat(filepath.Join(dir, f.name)); err == nil {
-				return fmt.Errorf("%s already exists; nothing was written for this person (use --force to replace)", filepath.Join(FolderName(p.Address), f.name))
+				return 0, fmt.Errorf("%s already exists; nothing was written for this person (use --force to replace)", filepath.Join(FolderName(p.Address), f.name))
 			}
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create the folder: %s", unwrapOSError(err))
+		return 0, fmt.Errorf("cannot create the folder: %s", unwrapOSError(err))
 	}
-	for _, f := range files {
+	for i, f := range files {
 		if err := writeFile(filepath.Join(dir, f.name), f.data, r.opts.force); err != nil {
-			return err
+			return i, err
 		}
-		r.files++
 	}
-	return nil
+	return len(files), nil
 }
 
 // config returns the settings for one person: the preset's for a company

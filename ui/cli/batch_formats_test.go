@@ -186,11 +186,17 @@ func checkExportFiles(t *testing.T, dir string, a profiles.Address, line int) {
 		}
 	}
 
-	// qr: a PNG image.
-	if img, err := png.Decode(bytes.NewReader(file(export.FormatQR))); err != nil {
+	// qr: a square PNG image (decoded in full for every 25th line: the
+	// export package's tests scan the codes themselves).
+	qr := file(export.FormatQR)
+	if c, err := png.DecodeConfig(bytes.NewReader(qr)); err != nil {
 		fail("qr", "%v", err)
-	} else if img.Bounds().Dx() < 21 || img.Bounds().Dx() != img.Bounds().Dy() {
-		fail("qr", "image %v", img.Bounds())
+	} else if c.Width < 21 || c.Width != c.Height {
+		fail("qr", "image %dx%d", c.Width, c.Height)
+	} else if line%25 == 0 {
+		if _, err := png.Decode(bytes.NewReader(qr)); err != nil {
+			fail("qr", "%v", err)
+		}
 	}
 }
 

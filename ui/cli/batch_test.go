@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -120,38 +122,60 @@ func setupBatch(t *testing.T, n, badEvery int, sep string) (dir, csvPath, preset
 }
 
 func TestBatch1000(t *testing.T) {
+	testBatchRows(t, 1000, ",", batchTestFormats)
+}
+
+// TestBatchSemicolon checks a smaller semicolon-separated file.
+func TestBatchSemicolon(t *testing.T) {
+	testBatchRows(t, 200, ";", batchTestFormats)
+}
+
+func testBatchRows(t *testing.T, n int, sep, formats string) {
 	defer func(d time.Duration) { batchProgressEvery = d }(batchProgressEvery)
 	batchProgressEvery = 0 // report after every row
-	for _, sep := range []string{",", ";"} {
-		t.Run("sep"+sep, func(t *testing.T) {
-			dir, csvPath, presetPath, good, bad := setupBatch(t, 1000, 23, sep)
-			out := filepath.Join(dir, "out")
-			code, stdout, stderr := runCLI(t, nil, "batch", "--csv", csvPath, "--format", batchTestFormats, "--out", out, "--preset", presetPath, "--sources", "builtin")
-			if code != ExitFailed {
-				t.Fatalf("exit %d, want 1 (bad rows); stderr:\n%s", code, stderr)
-			}
-			if got := badLines(stderr); fmt.Sprint(got) != fmt.Sprint(bad) {
-				t.Errorf("bad lines reported:\n%v\nwant\n%v\nstderr:\n%s", got, bad, stderr)
-			}
-			if !strings.Contains(stdout, fmt.Sprintf("%d people written", len(good))) {
-				t.Errorf("summary: %s", stdout)
-			}
-			if m := progressRE.FindAllStringSubmatch(stderr, -1); len(m) < 100 || m[len(m)-1][1] != m[len(m)-1][2] || m[len(m)-1][3] != fmt.Sprint(len(bad)) {
-				t.Errorf("progress lines: %d, last %v", len(m), m[len(m)-1:])
-			}
-			if !strings.Contains(stderr, "contact IT helpdesk, it@example.com") {
-				t.Errorf("no support contact on errors: %s", stderr)
-			}
-			entries, _ := os.ReadDir(out)
-			if len(entries) != len(good) {
-				t.Errorf("%d folders, want %d", len(entries), len(good))
-			}
-			for addr, line := range good {
-				a, _ := profiles.ParseAddress(addr)
-				checkPersonFiles(t, filepath.Join(out, FolderName(a)), a, line)
-			}
-		})
+	dir, csvPath, presetPath, good, bad := setupBatch(t, n, 23, sep)
+	out := filepath.Join(dir, "out")
+	start := time.Now()
+	code, stdout, stderr := runCLI(t, nil, "batch", "--csv", csvPath, "--format", formats, "--out", out, "--preset", presetPath, "--sources", "builtin")
+	t.Logf("batch took %s", time.Since(start))
+	defer func(start time.Time) { t.Logf("checks took %s", time.Since(start)) }(time.Now())
+	if code != ExitFailed {
+		t.Fatalf("exit %d, want 1 (bad rows); stderr:\n%s", code, stderr)
 	}
+	if got := badLines(stderr); fmt.Sprint(got) != fmt.Sprint(bad) {
+		t.Errorf("bad lines reported:\n%v\nwant\n%v\nstderr:\n%s", got, bad, stderr)
+	}
+	if !strings.Contains(stdout, fmt.Sprintf("%d people written", len(good))) {
+		t.Errorf("summary: %s", stdout)
+	}
+	if m := progressRE.FindAllStringSubmatch(stderr, -1); len(m) < n/10 || m[len(m)-1][1] != m[len(m)-1][2] || m[len(m)-1][3] != fmt.Sprint(len(bad)) {
+		t.Errorf("progress lines: %d, last %v", len(m), m[len(m)-1:])
+	}
+	if !strings.Contains(stderr, "contact IT helpdesk, it@example.com") {
+		t.Errorf("no support contact on errors: %s", stderr)
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != len(good) {
+		t.Errorf("%d folders, want %d", len(entries), len(good))
+	}
+	// Parse every person's files back, on every core.
+	var wg sync.WaitGroup
+	todo := make(chan string)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for addr := range todo {
+				a, _ := profiles.ParseAddress(addr)
+				checkPersonFiles(t, filepath.Join(out, FolderName(a)), a, good[addr])
+			}
+		}()
+	}
+	for addr := range good {
+		todo <- addr
+	}
+	close(todo)
+	wg.Wait()
 }
 
 // checkPersonFiles parses back every file written for one person.
