@@ -58,6 +58,9 @@ type BatchOutput struct {
 type BatchContext struct {
 	Preset *preset.Preset
 	Lang   string
+	// Outputs are the IDs chosen with --format, so a guide can point at the
+	// profile file written beside it.
+	Outputs []string
 }
 
 var batchOutputs = map[string]BatchOutput{}
@@ -105,7 +108,7 @@ func runBatch(env *Env, args []string) int {
 	fs := newFlags(env, "batch", batchUsage)
 	var bo batchOptions
 	fs.StringVar(&bo.csv, "csv", "", "the CSV file: address, display name, optional login per row (comma or semicolon, UTF-8)")
-	fs.StringVar(&bo.formats, "format", "", "comma list of files to write per person, or all: "+strings.Join(BatchOutputIDs(), ", "))
+	fs.StringVar(&bo.formats, "format", "", "comma list of files to write per person, or all (every profile file; guides only when named): "+strings.Join(BatchOutputIDs(), ", "))
 	fs.StringVar(&bo.out, "out", "", "directory to write one folder per person into")
 	fs.BoolVar(&bo.force, "force", false, "replace files that already exist")
 	fs.StringVar(&bo.presetPath, "preset", "", "organisation preset file (default: $"+preset.EnvVar+", the built-in one, or "+preset.FileName+" beside the program)")
@@ -151,7 +154,7 @@ func runBatch(env *Env, args []string) int {
 	}
 	r := &batchRun{
 		env: env, opts: &bo, outs: outs, preset: pr,
-		bctx:   &BatchContext{Preset: pr, Lang: lang},
+		bctx:   &BatchContext{Preset: pr, Lang: lang, Outputs: outputIDs(outs)},
 		cache:  map[string]cachedConfig{},
 		folder: map[string]int{},
 	}
@@ -174,7 +177,9 @@ func parseBatchFormats(list string, pr *preset.Preset) ([]BatchOutput, error) {
 	if strings.TrimSpace(strings.ToLower(list)) == "all" {
 		ids = nil
 		for _, id := range BatchOutputIDs() {
-			if id != "json" && (!pr.Locked(preset.FieldFormats) || batchOffered(pr, id)) {
+			// "all" means every profile file; guides take about a second
+			// each to draw, so they are written only when named.
+			if id != "json" && !strings.HasPrefix(id, "guide-") && (!pr.Locked(preset.FieldFormats) || batchOffered(pr, id)) {
 				ids = append(ids, id)
 			}
 		}
@@ -755,4 +760,12 @@ func parseBatchRow(line int, fields []string, cols [3]int, maxCols int) BatchRow
 	}
 	row.Address, row.Name, row.Login = addr, name, login
 	return row
+}
+
+func outputIDs(outs []BatchOutput) []string {
+	ids := make([]string, len(outs))
+	for i, o := range outs {
+		ids[i] = o.ID
+	}
+	return ids
 }

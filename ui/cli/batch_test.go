@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -438,4 +439,45 @@ func readJSON(t *testing.T, name string, v any) bool {
 		return false
 	}
 	return true
+}
+
+func TestBatchGuides(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "people.csv")
+	if err := os.WriteFile(csv, []byte("address,name\nivan@mail.ru,\"Иван <Петров>\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI(t, nil, "batch", "--csv", csv, "--format", "prf,guide-outlook,guide-ios", "--out", out, "--sources", "builtin", "--lang", "ru")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var guides []string
+	_ = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasPrefix(d.Name(), "guide-") {
+			guides = append(guides, p)
+		}
+		return nil
+	})
+	if len(guides) != 2 {
+		t.Fatalf("guides written: %q", guides)
+	}
+	for _, p := range guides {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := string(b)
+		for _, want := range []string{`lang="ru"`, "imap.mail.ru", "data:image/png;base64,"} {
+			if !strings.Contains(html, want) {
+				t.Errorf("%s lacks %q", filepath.Base(p), want)
+			}
+		}
+		if strings.Contains(html, "<Петров>") {
+			t.Errorf("%s does not escape the display name", filepath.Base(p))
+		}
+		if strings.Contains(p, "outlook") && !strings.Contains(html, "ivan-mail-ru.prf") {
+			t.Errorf("the Outlook guide does not start from the .prf written beside it")
+		}
+	}
 }
