@@ -185,7 +185,7 @@ func parse(data []byte, readFile func(string) ([]byte, error)) (*Preset, error) 
 		_, ok := export.Lookup(id)
 		return ok
 	}, export.Names())
-	p.guides = checkIDs(c, "guides", f.Guides, nil, nil)
+	p.guides = checkIDs(c, "guides", f.Guides, func(id string) bool { return offers(GuideIDs, id) }, GuideIDs)
 
 	// signing
 	if f.Signing != nil {
@@ -569,3 +569,8 @@ func samePublicKey(a, b crypto.PublicKey) bool {
 	}
 	return false
 }
+
+// GuideIDs are the mail programs the guides cover (export/guide's clients;
+// a test in ui/cli keeps the two lists equal, since this package must not
+// import the Fyne-drawing guide package).
+var GuideIDs = []string{"outlook", "applemail", "ios", "android", "k9", "thunderbird", "thebat"}

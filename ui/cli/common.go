@@ -13,6 +13,7 @@ import (
 	"mailsetup/assets/i18n"
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
+	"mailsetup/profiles/preset"
 )
 
 // discoveryFlags are the flags of detect, shared by every command that finds
@@ -107,6 +108,10 @@ func (o *overrideFlags) servers() (in, out *profiles.Server, err error) {
 	return in, out, nil
 }
 
+// presetLoader finds the organisation's preset ($MAILSETUP_PRESET, built in,
+// or beside the program); (nil, nil) when there is none. Tests replace it.
+var presetLoader = func() (*preset.Preset, error) { return preset.Load(preset.Options{}) }
+
 // errNotFound means no source knew the address and no overrides filled the gap.
 var errNotFound = errors.New("no settings were found")
 
@@ -123,6 +128,27 @@ func resolveConfig(ctx context.Context, addr profiles.Address, d *discoveryFlags
 			cfg.Override(nil, nil, o.username)
 		}
 		return cfg, nil
+	}
+	pr, err := presetLoader()
+	if err != nil {
+		return nil, err
+	}
+	if cfg, ok := pr.ConfigFor(addr); ok {
+		// The organisation's settings win over detection.
+		for _, lock := range []struct {
+			set   bool
+			field preset.Field
+			flag  string
+		}{{in != nil, preset.FieldIncoming, "--incoming"}, {out != nil, preset.FieldOutgoing, "--outgoing"}, {o.username != "", preset.FieldUsername, "--username"}} {
+			if lock.set && pr.Locked(lock.field) {
+				return nil, fmt.Errorf("%s cannot be used: %s", lock.flag, pr.WithSupport("the organisation's preset fixes this setting"))
+			}
+		}
+		cfg.Override(in, out, o.username)
+		return cfg, nil
+	}
+	if err := pr.CheckAddress(addr); err != nil {
+		return nil, errors.New(pr.WithSupport(strings.TrimPrefix(err.Error(), "preset: ")))
 	}
 	opts, err := d.options()
 	if err != nil {
