@@ -109,7 +109,6 @@ if (mailsetupZip) {
   mailsetupTimer.initWithCallback({ notify: async function () {
     try {
       const { ThunderbirdProfileImporter } = ChromeUtils.importESModule("resource:///modules/ThunderbirdProfileImporter.sys.mjs");
-      const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
       const f = Components.classes["@mozilla.org/file/local;1"].createInstance(Components.interfaces.nsIFile);
       f.initWithPath(mailsetupZip);
       const imp = new ThunderbirdProfileImporter();
@@ -117,9 +116,12 @@ if (mailsetupZip) {
       const dir = await imp.extractZipFile(f, () => {});
       await imp.startImport(dir, { accounts: true });
       Services.prefs.savePrefFile(null);
-      for (const a of MailServices.accounts.accounts) {
-        const s = a.incomingServer;
-        dump("mailsetup-account: " + s.type + " " + (s.hostName || s.realHostName || s.hostname) + " " + s.username + "\n");
+      // List the accounts the importer wrote into the prefs: the account
+      // manager reloads them asynchronously, so its in-memory list may lag.
+      for (const key of Services.prefs.getCharPref("mail.accountmanager.accounts", "").split(",").filter(Boolean)) {
+        const srv = Services.prefs.getCharPref("mail.account." + key + ".server", "");
+        const p = "mail.server." + srv + ".";
+        dump("mailsetup-account: " + Services.prefs.getCharPref(p + "type", "") + " " + Services.prefs.getCharPref(p + "hostname", "") + " " + Services.prefs.getCharPref(p + "userName", "") + "\n");
       }
       dump("mailsetup-import: done\n");
     } catch (e) { dump("mailsetup-import: error " + e + "\n"); }
