@@ -11,16 +11,6 @@ import (
 	"mailsetup/profiles"
 )
 
-func qrSecurity(s profiles.Security) int {
-	switch s {
-	case profiles.SecurityTLS:
-		return 3
-	case profiles.SecuritySTARTTLS:
-		return 2
-	}
-	return 0
-}
-
 func qrAuth(s profiles.Server) int {
 	switch primaryAuth(s) {
 	case profiles.AuthNone:
@@ -54,8 +44,8 @@ func QRPayload(cfg *profiles.Config, acct Account, opts Options) (string, error)
 	if r.In.Protocol == profiles.POP3 {
 		proto = 1
 	}
-	in := []any{proto, r.In.Host, r.In.Port, qrSecurity(r.In.Security), qrAuth(r.In), r.InUser, r.Email}
-	out := []any{0, r.Out.Host, r.Out.Port, qrSecurity(r.Out.Security), qrAuth(r.Out), r.OutUser}
+	in := []any{proto, r.In.Host, r.In.Port, tbSocket(r.In.Security), qrAuth(r.In), r.InUser, r.Email}
+	out := []any{0, r.Out.Host, r.Out.Port, tbSocket(r.Out.Security), qrAuth(r.Out), r.OutUser}
 	if r.Password != "" {
 		in = append(in, r.Password)
 		out = append(out, r.Password)
