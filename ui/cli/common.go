@@ -240,3 +240,17 @@ func printable(s string) string {
 	}
 	return strings.Trim(fmt.Sprintf("%q", s), `"`)
 }
+
+// parseProtocolFlag reads --protocol: "imap", "pop3" (or "pop"), or "" for
+// the recommended one.
+func parseProtocolFlag(v string) (profiles.Protocol, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "":
+		return "", nil
+	case "imap":
+		return profiles.IMAP, nil
+	case "pop3", "pop":
+		return profiles.POP3, nil
+	}
+	return "", fmt.Errorf("--protocol must be imap or pop3, not %q", printable(v))
+}

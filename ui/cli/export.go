@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"mailsetup/export"
-	"mailsetup/profiles"
 )
 
 const exportUsage = "--format mobileconfig|prf|thunderbird|thunderbird-zip|autoconfig|k9|autodiscover|qr [--out FILE] [--name \"Display Name\"] [--include-password] [--password-stdin] [--sign-cert FILE --sign-key FILE | --sign-p12 FILE] [--protocol imap|pop3] [--incoming URL] [--outgoing URL] [--username U] ADDRESS"
@@ -55,14 +54,8 @@ func runExport(env *Env, args []string) int {
 		return fail(env, "%v", err)
 	}
 	acct := export.Account{Address: addr, DisplayName: *name}
-	switch strings.ToLower(*proto) {
-	case "":
-	case "imap":
-		acct.Incoming = profiles.IMAP
-	case "pop3", "pop":
-		acct.Incoming = profiles.POP3
-	default:
-		return fail(env, "--protocol must be imap or pop3, not %q", printable(*proto))
+	if acct.Incoming, err = parseProtocolFlag(*proto); err != nil {
+		return fail(env, "%v", err)
 	}
 	opts := export.Options{Organization: *org}
 	if *pwStdin && !*includePw {

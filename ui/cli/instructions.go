@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"mailsetup/export/guide"
-	"mailsetup/profiles"
 )
 
 const instructionsUsage = "--client outlook|applemail|ios|android|k9|thunderbird|thebat [--lang en|ru|tr|ja|ro|bs] [--out FILE.html] [--protocol imap|pop3] [--file EXPORTED-FILE] [--incoming URL] [--outgoing URL] [--username U] ADDRESS"
@@ -38,13 +37,9 @@ func runInstructions(env *Env, args []string) int {
 	if err != nil {
 		return fail(env, "--client: %v", err)
 	}
-	var p profiles.Protocol
-	switch *proto {
-	case "":
-	case "imap", "pop3":
-		p = profiles.Protocol(*proto)
-	default:
-		return fail(env, "--protocol must be imap or pop3, not %q", printable(*proto))
+	p, err := parseProtocolFlag(*proto)
+	if err != nil {
+		return fail(env, "%v", err)
 	}
 	if in, _, err := o.servers(); err == nil && in != nil && p == "" {
 		p = in.Protocol // the overridden server is the one to set up

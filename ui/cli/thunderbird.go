@@ -2,10 +2,8 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 
 	"mailsetup/export"
-	"mailsetup/profiles"
 )
 
 const tbInstallUsage = "[--profile DIR] [--name \"Display Name\"] [--protocol imap|pop3] [--incoming URL] [--outgoing URL] [--username U] ADDRESS"
@@ -37,14 +35,8 @@ func runThunderbirdInstall(env *Env, args []string) int {
 		return fail(env, "%v", err)
 	}
 	acct := export.Account{Address: addr, DisplayName: *name}
-	switch strings.ToLower(*proto) {
-	case "":
-	case "imap":
-		acct.Incoming = profiles.IMAP
-	case "pop3", "pop":
-		acct.Incoming = profiles.POP3
-	default:
-		return fail(env, "--protocol must be imap or pop3, not %q", printable(*proto))
+	if acct.Incoming, err = parseProtocolFlag(*proto); err != nil {
+		return fail(env, "%v", err)
 	}
 	dir := *profile
 	if dir == "" {
