@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"mailsetup/assets/i18n"
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
 )
@@ -171,7 +172,7 @@ func (p *AddressPage) detectNow() {
 	w := p.w
 	addr, err := profiles.ParseAddress(p.Address.Text)
 	if err != nil {
-		p.status(w.t("address.bad", map[string]string{"Reason": strings.TrimPrefix(err.Error(), "address: ")}))
+		p.status(w.t("address.bad", map[string]string{"Reason": i18n.AddressProblem(w.lang, err)}))
 		return
 	}
 	if p.stop != nil {
