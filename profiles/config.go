@@ -155,8 +155,8 @@ type Provider struct {
 // TraceEntry records what one discovery source did.
 type TraceEntry struct {
 	Source Source `json:"source"`
-	// Outcome is "found", "nothing", "error", "timeout", "skipped" or "cancelled".
-	Outcome   string `json:"outcome"`
+	// Outcome is what the source did; see the Outcome constants.
+	Outcome   Outcome `json:"outcome"`
 	ElapsedMS int64  `json:"elapsed_ms"`
 	// Detail says what was asked and what came back, in plain words.
 	Detail string `json:"detail,omitempty"`
@@ -164,15 +164,25 @@ type TraceEntry struct {
 	URL string `json:"url,omitempty"`
 }
 
-// The outcomes a TraceEntry can record.
+// Outcome is what one discovery source did. Its values are stable: they
+// appear in `detect --json` and in the trace the window shows.
+type Outcome string
+
+// The outcomes a TraceEntry can record. OutcomeStarted is only ever passed
+// to a progress callback, as a source starts; a finished trace never holds it.
 const (
-	OutcomeFound     = "found"
-	OutcomeNothing   = "nothing"
-	OutcomeError     = "error"
-	OutcomeTimeout   = "timeout"
-	OutcomeSkipped   = "skipped"
-	OutcomeCancelled = "cancelled"
+	OutcomeStarted   Outcome = "started"
+	OutcomeFound     Outcome = "found"
+	OutcomeNothing   Outcome = "nothing"
+	OutcomeError     Outcome = "error"
+	OutcomeTimeout   Outcome = "timeout"
+	OutcomeSkipped   Outcome = "skipped"
+	OutcomeCancelled Outcome = "cancelled"
 )
+
+// Outcomes lists every Outcome, in the order above, for tables that must
+// cover them all (the window's progress lines, translations).
+var Outcomes = []Outcome{OutcomeStarted, OutcomeFound, OutcomeNothing, OutcomeError, OutcomeTimeout, OutcomeSkipped, OutcomeCancelled}
 
 // Config is everything a mail program needs for one address: the provider,
 // the incoming and outgoing servers in order of preference (the first is

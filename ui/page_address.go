@@ -29,8 +29,10 @@ var sourceKeys = map[profiles.Source]string{
 	profiles.SourcePreset:       "source.preset",
 }
 
-var outcomeKeys = map[string]string{
-	"running":                 "outcome.running",
+// outcomeKeys names the text of every discovery outcome; a test checks that
+// it covers profiles.Outcomes.
+var outcomeKeys = map[profiles.Outcome]string{
+	profiles.OutcomeStarted:   "outcome.running",
 	profiles.OutcomeFound:     "outcome.found",
 	profiles.OutcomeNothing:   "outcome.nothing",
 	profiles.OutcomeError:     "outcome.error",
@@ -62,11 +64,11 @@ type AddressPage struct {
 	box      fyne.CanvasObject
 	stop     func()
 	gen      int
-	progress map[profiles.Source]string
+	progress map[profiles.Source]profiles.Outcome
 }
 
 func newAddressPage(w *Wizard) *AddressPage {
-	p := &AddressPage{w: w, progress: map[profiles.Source]string{}}
+	p := &AddressPage{w: w, progress: map[profiles.Source]profiles.Outcome{}}
 	p.Name = &widget.Entry{PlaceHolder: w.t("address.name-hint", nil), Text: w.state.name}
 	p.Name.OnChanged = func(s string) { w.state.name = s }
 	p.Name.OnSubmitted = func(string) { w.GoNext() }
@@ -191,7 +193,7 @@ func (p *AddressPage) detectNow() {
 		w.cancelWork()
 		w.state.addr = addr
 		w.state.verified, w.state.skipped, w.state.result = false, false, nil
-		p.progress = map[profiles.Source]string{}
+		p.progress = map[profiles.Source]profiles.Outcome{}
 		p.Progress.RemoveAll()
 		p.onResult(context.Background(), &discover.Result{Config: cfg}, nil)
 		return
@@ -200,7 +202,7 @@ func (p *AddressPage) detectNow() {
 	w.state.addr = addr
 	w.state.cfg, w.state.detected, w.state.confirmed = nil, nil, false
 	w.state.verified, w.state.skipped, w.state.result = false, false, nil
-	p.progress = map[profiles.Source]string{}
+	p.progress = map[profiles.Source]profiles.Outcome{}
 	p.Details.Open(0)
 	p.Confirm.SetChecked(false)
 	p.Result.RemoveAll()
@@ -228,7 +230,7 @@ func (p *AddressPage) detectNow() {
 func (p *AddressPage) onProgress(e profiles.TraceEntry) {
 	out := e.Outcome
 	if out == "" {
-		out = "running"
+		out = profiles.OutcomeStarted
 	}
 	p.progress[e.Source] = out
 	p.renderProgress()

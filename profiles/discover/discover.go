@@ -48,8 +48,6 @@ var DefaultSourceTimeouts = map[profiles.Source]time.Duration{
 	profiles.SourceGuess:        10 * time.Second,
 }
 
-// OutcomeStarted is the Outcome Progress is called with when a source starts.
-const OutcomeStarted = "started"
 
 // Options control a discovery. The zero value asks every source with the
 // default deadline.
@@ -172,7 +170,7 @@ func Discover(ctx context.Context, addr profiles.Address, opts Options) (*Result
 			continue
 		}
 		if opts.Progress != nil {
-			opts.Progress(profiles.TraceEntry{Source: src, Outcome: OutcomeStarted})
+			opts.Progress(profiles.TraceEntry{Source: src, Outcome: profiles.OutcomeStarted})
 		}
 		t0 := time.Now()
 		ans := r.run(overall, src)
@@ -190,7 +188,7 @@ func Discover(ctx context.Context, addr profiles.Address, opts Options) (*Result
 			continue
 		}
 		if opts.Progress != nil {
-			opts.Progress(profiles.TraceEntry{Source: src, Outcome: OutcomeStarted})
+			opts.Progress(profiles.TraceEntry{Source: src, Outcome: profiles.OutcomeStarted})
 		}
 		go func(src profiles.Source) {
 			sctx, scancel := context.WithTimeout(overall, r.sourceTimeout(src))

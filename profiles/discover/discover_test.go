@@ -182,7 +182,7 @@ func TestAutoconfigHostile(t *testing.T) {
 	tests := []struct {
 		name    string
 		handler http.HandlerFunc
-		outcome string
+		outcome profiles.Outcome
 		detail  string
 	}{
 		{"huge", func(rw http.ResponseWriter, r *http.Request) { io.WriteString(rw, huge) }, profiles.OutcomeError, "larger than"},

@@ -144,7 +144,7 @@ func TestProgress(t *testing.T) {
 	} {
 		var got []string
 		o := w.opts(profiles.SourceBuiltin, profiles.SourceSRV)
-		o.Progress = func(e profiles.TraceEntry) { got = append(got, string(e.Source)+":"+e.Outcome) }
+		o.Progress = func(e profiles.TraceEntry) { got = append(got, string(e.Source)+":"+string(e.Outcome)) }
 		detect(t, w, tt.addr, o)
 		if strings.Join(got, " ") != tt.want {
 			t.Errorf("%s: progress %v, want %s", tt.addr, got, tt.want)
