@@ -157,7 +157,7 @@ type TraceEntry struct {
 	Source Source `json:"source"`
 	// Outcome is what the source did; see the Outcome constants.
 	Outcome   Outcome `json:"outcome"`
-	ElapsedMS int64  `json:"elapsed_ms"`
+	ElapsedMS int64   `json:"elapsed_ms"`
 	// Detail says what was asked and what came back, in plain words.
 	Detail string `json:"detail,omitempty"`
 	// URL is the address or DNS name the source asked, when there is one.

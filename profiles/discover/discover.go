@@ -48,7 +48,6 @@ var DefaultSourceTimeouts = map[profiles.Source]time.Duration{
 	profiles.SourceGuess:        10 * time.Second,
 }
 
-
 // Options control a discovery. The zero value asks every source with the
 // default deadline.
 type Options struct {
