@@ -19,6 +19,7 @@ import (
 func main() {
 	args := os.Args[1:]
 	if len(args) > 0 && cli.IsCommand(args[0]) {
+		attachConsole()
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		code := cli.Main(&cli.Env{Ctx: ctx, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}, args)
 		stop()
@@ -29,7 +30,10 @@ func main() {
 		err = ui.LoadPreset(&opts, os.Getenv) // an invalid preset stops the program
 	}
 	if err != nil {
-		os.Stderr.WriteString("mailsetup: " + err.Error() + "\n")
+		// An invalid preset or flag stops the program, visibly: the person
+		// who double-clicked has no terminal to read standard error in.
+		attachConsole()
+		reportStartupError(args, err)
 		os.Exit(cli.ExitUsage)
 	}
 	a := app.NewWithID(ui.AppID)

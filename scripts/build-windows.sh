@@ -161,28 +161,44 @@ if [ -n "$preset_dir" ]; then
 	tags=(-tags preset)
 fi
 
-# --- build ----------------------------------------------------------------
-ldflags="-H=windowsgui"
-[ "$debug" = 1 ] || ldflags="$ldflags -s -w"
+# --- build ---------------------------------------------------------------
+# Two executables from the same code, as Visual Studio ships devenv.exe and
+# devenv.com: mailsetup.exe is a GUI-subsystem program (a double-click opens
+# the window, no console flashes up), and mailsetup.com beside it is the
+# console-subsystem twin. cmd.exe and PowerShell look for ".COM" before
+# ".EXE" (PATHEXT), so typing `mailsetup detect …` runs the .com: the shell
+# waits for it, and its output, exit status, pipes and redirection work as
+# for any console program. mailsetup.exe still attaches to the console it
+# was typed in (AttachConsole), so `mailsetup.exe detect …` prints too, but a
+# shell does not wait for a GUI program.
+gui_ldflags="-H=windowsgui"
+con_ldflags=""
+if [ "$debug" != 1 ]; then gui_ldflags="$gui_ldflags -s -w"; con_ldflags="-s -w"; fi
 mkdir -p "$(dirname "$out")"
-unsigned="$out"
-[ -n "$sign_cert$sign_p12" ] && unsigned="$work/unsigned.exe"
+com="${out%.exe}.com"
+unsigned="$out" unsigned_com="$com"
+[ -n "$sign_cert$sign_p12" ] && unsigned="$work/unsigned.exe" unsigned_com="$work/unsigned.com"
 echo "build-windows: building $name $version for windows/amd64 (the first build takes minutes)" >&2
 (cd "$root" && CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-	go build "${tags[@]+"${tags[@]}"}" -ldflags "$ldflags" -o "$unsigned" .)
+	go build "${tags[@]+"${tags[@]}"}" -ldflags "$gui_ldflags" -o "$unsigned" . &&
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
+	go build "${tags[@]+"${tags[@]}"}" -ldflags "$con_ldflags" -o "$unsigned_com" .)
 
 # --- sign -----------------------------------------------------------------
-if [ -n "$sign_cert$sign_p12" ]; then
-	rm -f "$out"
+sign() { # sign IN OUT
+	rm -f "$2"
 	if [ -n "$sign_p12" ]; then
-		pass="${!sign_pass_env:-}"
-		printf '%s' "$pass" >"$work/pass"
+		printf '%s' "${!sign_pass_env:-}" >"$work/pass"
 		osslsigncode sign -pkcs12 "$sign_p12" -readpass "$work/pass" -n "$name" -i "${website:-https://example.invalid}" \
-			-h sha256 -in "$unsigned" -out "$out" >/dev/null
+			-h sha256 -in "$1" -out "$2" >/dev/null
 	else
 		osslsigncode sign -certs "$sign_cert" -key "$sign_key" -n "$name" -i "${website:-https://example.invalid}" \
-			-h sha256 -in "$unsigned" -out "$out" >/dev/null
+			-h sha256 -in "$1" -out "$2" >/dev/null
 	fi
-	echo "build-windows: signed $out" >&2
+}
+if [ -n "$sign_cert$sign_p12" ]; then
+	sign "$unsigned" "$out"
+	sign "$unsigned_com" "$com"
+	echo "build-windows: signed $out and $com" >&2
 fi
 echo "$out"

@@ -71,4 +71,4 @@ BUILD_PACKAGES="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-d
 
 # Packages the test suite uses: a real Dovecot (IMAP, POP3, submission), a real
 # Thunderbird, plistutil, openssl, the Windows cross compiler and osslsigncode.
-TEST_PACKAGES="$BUILD_PACKAGES dovecot-imapd dovecot-pop3d dovecot-submissiond thunderbird libplist-utils openssl gcc-mingw-w64-x86-64 osslsigncode file xvfb xauth zbar-tools"
+TEST_PACKAGES="$BUILD_PACKAGES dovecot-imapd dovecot-pop3d dovecot-submissiond thunderbird libplist-utils openssl gcc-mingw-w64-x86-64 osslsigncode file xvfb xauth zbar-tools wine wine64 xdotool imagemagick"

@@ -158,6 +158,9 @@ var cleanupDirs []string
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	for _, stop := range stopX {
+		stop()
+	}
 	for _, d := range cleanupDirs {
 		os.RemoveAll(d)
 	}
@@ -217,6 +220,35 @@ func TestWindowsPE(t *testing.T) {
 		if !system[strings.ToLower(l)] && !strings.HasPrefix(strings.ToLower(l), "api-ms-win-") {
 			t.Errorf("imports %s, which is not part of Windows: the exe would need it beside it", l)
 		}
+	}
+	// On real Windows a GUI-subsystem program typed in cmd.exe or PowerShell
+	// gets no console: it attaches to its parent's (console_windows.go). A
+	// real import, not a name looked up at run time, so it is visible here.
+	syms, err := f.ImportedSymbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	attaches := false
+	for _, s := range syms {
+		if strings.EqualFold(s, "AttachConsole:kernel32.dll") {
+			attaches = true
+		}
+	}
+	if !attaches {
+		t.Error("mailsetup.exe does not import kernel32.dll!AttachConsole: commands typed in a console would print nothing")
+	}
+	// The console twin that cmd.exe and PowerShell pick first (PATHEXT).
+	com := strings.TrimSuffix(exe, ".exe") + ".com"
+	cf, err := pe.Open(com)
+	if err != nil {
+		t.Fatalf("the console twin: %v", err)
+	}
+	defer cf.Close()
+	if coh, ok := cf.OptionalHeader.(*pe.OptionalHeader64); !ok || coh.Subsystem != pe.IMAGE_SUBSYSTEM_WINDOWS_CUI {
+		t.Errorf("mailsetup.com is not a console-subsystem PE32+ program")
+	}
+	if out, err := exec.Command("osslsigncode", "verify", "-CAfile", k.certPEM, "-in", com).CombinedOutput(); err != nil || !strings.Contains(string(out), "Signature verification: ok") {
+		t.Errorf("mailsetup.com is not signed like mailsetup.exe: %v\n%s", err, out)
 	}
 	data, err := os.ReadFile(exe)
 	if err != nil {
