@@ -13,7 +13,8 @@ import (
 // nothing (the command exits 1 and discovery answers from the network).
 // Each expectation comes from the cross-check (crosscheck_test.go): the
 // ISPDB (thunderbird/autoconfig ispdb/<file>.xml), FairEmail's list and
-// K-9's last list, as noted per row.
+// K-9's last list, as noted per row. The function is long because the
+// table is: one row per domain the issue names.
 func TestIssue14Domains(t *testing.T) {
 	type want struct {
 		in, out string // "proto host:port security login"; "" means not claimed

@@ -231,7 +231,8 @@ type fairemailProvider struct {
 // implicit TLS; loadProfiles sorts providers by "order" (default
 // Integer.MAX_VALUE), then by name ignoring case; fromDomain returns the first
 // enabled provider one of whose expressions matches the whole lower-cased
-// domain (String.matches).
+// domain (String.matches). It is one function, a little over 80 lines,
+// because it mirrors those three Java methods in order.
 func loadFairEmail(t *testing.T) reference {
 	file, ok := walkUp(filepath.Join("shared", "data", "fairemail", "providers.xml"))
 	if !ok {
