@@ -73,6 +73,8 @@ type Provider struct {
 	// Hosted is true for entries that only describe hosting for other
 	// domains (Google Workspace, Microsoft 365...): matched by MX only.
 	Hosted bool `json:"hosted,omitempty"`
+	// Checked records the last comparison with public references (checked.go).
+	Checked *Checked `json:"checked,omitempty"`
 }
 
 // KB is a loaded knowledge base. It is safe for concurrent use.
@@ -379,6 +381,9 @@ func (p *Provider) Validate() error {
 		if s.Protocol != profiles.SMTP {
 			return fmt.Errorf("provider %q: outgoing server %s is %s", p.ID, s.Host, s.Protocol)
 		}
+	}
+	if err := p.Checked.validate(p.ID); err != nil {
+		return err
 	}
 	for _, n := range p.Notes {
 		if !n.Kind.Valid() {
