@@ -147,7 +147,7 @@ var action = regexp.MustCompile(`\{\{[^}]*\}\}`)
 
 // menuPath matches a menu path (Settings → Accounts → …): its steps are the
 // labels a web site or program shows, in its own words.
-var menuPath = regexp.MustCompile(`(?:[^.;:()→]*→)+[^.;:()→]*`)
+var menuPath = regexp.MustCompile(`(?:[^.;:()→。：（）]*→)+[^.;:()→。：（）]*`)
 
 // unquote drops quoted labels, menu paths and template actions from s.
 func unquote(s string) string {
@@ -210,6 +210,13 @@ func TestGlossaryExemptionsAreUsed(t *testing.T) {
 				if !ok {
 					t.Errorf("glossary.%s.json %s: exempt key %q does not exist", lang, tm.id, k)
 					continue
+				}
+				e := x.en
+				if tm.enExcept != nil {
+					e = tm.enExcept.ReplaceAllString(e, "")
+				}
+				if tm.en == nil || !tm.en.MatchString(unquote(e)) {
+					t.Errorf("glossary.%s.json %s: the English of exempt key %q does not use the term", lang, tm.id, k)
 				}
 				if tm.forms.MatchString(x.tr) {
 					t.Errorf("glossary.%s.json %s: %q already uses %q; drop the exemption", lang, tm.id, k, tm.word)
