@@ -112,7 +112,7 @@ var grammar = map[string][]rule{
 			before: regexp.MustCompile(`(?:^|[^\p{L}])(в|во|на|у|с|со|от|для|к|ко|из|о|об|по|при|через|до)\s+«?$`)},
 		{what: "name in genitive position: use a noun in apposition («Ограничения сервиса {{.Provider}}»)",
 			fields: "Provider Client Org",
-			before: regexp.MustCompile(`(Ограничения|настройках|веб-почте|странице|стороне|ящике|ящика)\s+«?$`)},
+			before: regexp.MustCompile(`(Ограничения|настройках|веб-почте|странице|стороне|ящике|ящика|веб-почты|самого)\s+«?$`)},
 	},
 	"ro": {
 		{what: "genitive article before a bare name: “al serverului {{.Host}}”, “Limite la {{.Provider}}”",
