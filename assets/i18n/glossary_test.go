@@ -147,7 +147,7 @@ var action = regexp.MustCompile(`\{\{[^}]*\}\}`)
 
 // menuPath matches a menu path (Settings → Accounts → …): its steps are the
 // labels a web site or program shows, in its own words.
-var menuPath = regexp.MustCompile(`(?:[^.;:()→。：（）]*→)+[^.;:()→。：（）]*`)
+var menuPath = regexp.MustCompile(`(?:(?:[^.;:()→。：（）]|\([^()]*\)|（[^（）]*）)*→)+(?:[^.;:()→。：（）]|\([^()]*\)|（[^（）]*）)*`)
 
 // unquote drops quoted labels, menu paths and template actions from s.
 func unquote(s string) string {
