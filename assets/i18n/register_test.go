@@ -38,6 +38,7 @@ var registers = map[string][]struct {
 		{"sen verb (-sın, -sun)", regexp.MustCompile(`\p{L}{2,}(abilirsin|ebilirsin|ıyorsun|iyorsun|uyorsun|üyorsun)(?:[^\p{L}]|$)`)},
 	},
 	"bs": {
+		{"ti imperative with an object", regexp.MustCompile(`(?:^|[^\p{L}])((koristi|upiši|odaberi|klikni|provjeri|otvori|dodirni|označi|napravi|kopiraj|pošalji|sačuvaj|unesi|izaberi) (ih|je|ga|to|adresu|lozinku))(?:[^\p{L}]|$)`)},
 		{"ti pronoun", word("tebe", "tebi", "tvoj", "tvoja", "tvoje", "tvoji", "tvog", "tvoju", "tvojim")},
 	},
 }
