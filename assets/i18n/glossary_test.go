@@ -11,7 +11,7 @@ import (
 )
 
 // areas are the catalog files of assets/translations, <area>.<lang>.json.
-var areas = []string{"address", "cli", "diagnosis", "guides", "notes", "ui"}
+var areas = []string{"address", "cli", "diagnosis", "guides", "notes", "plural", "ui"}
 
 // text is one translated value and where it lives.
 type text struct {

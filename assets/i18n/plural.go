@@ -8,10 +8,11 @@ import (
 )
 
 // Plural categories of CLDR (https://cldr.unicode.org/index/cldr-spec/plural-rules).
-// A text that prints a count may have one variant per category, stored
-// beside it in the same catalog file as "<key>.<category>" ("export.saved.one",
-// "export.saved.few"); the key itself holds the "other" form (there is no
-// "<key>.other"), so callers and
+// A text that prints a count may have one variant per category, stored as
+// "<key>.<category>" ("export.saved.one", "export.saved.few") in
+// assets/translations/plural.<lang>.json, so that the area files keep
+// exactly the keys the code uses; the key itself holds the "other" form
+// (there is no "<key>.other"), so callers and
 // languages that need no plural forms keep working unchanged.
 const (
 	Zero  = "zero"
