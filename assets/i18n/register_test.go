@@ -137,3 +137,23 @@ func TestJapanesePolite(t *testing.T) {
 		}
 	}
 }
+
+// wrongLetters are letters of a neighbouring script that look alike:
+// Romanian writes ș ț with a comma below, never the Turkish cedilla ş ţ;
+// Turkish never has the Romanian ș ț.
+var wrongLetters = map[string]string{
+	"ro": "\u015f\u015e\u0163\u0162", // ş Ş ţ Ţ
+	"tr": "\u0219\u0218\u021b\u021a", // ș Ș ț Ț
+}
+
+// TestLetters checks that ro and tr texts use their own letters.
+func TestLetters(t *testing.T) {
+	texts := readTexts(t)
+	for lang, bad := range wrongLetters {
+		for _, x := range texts[lang] {
+			if i := strings.IndexAny(x.tr, bad); i >= 0 {
+				t.Errorf("%s %s.%s: %q has %q", lang, x.area, x.key, x.tr, []rune(x.tr[i:])[0])
+			}
+		}
+	}
+}
