@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -79,6 +80,29 @@ func TestPluralVariantsThroughT(t *testing.T) {
 	}
 	if got := c.N("ru", "saved", 5, map[string]int{"Count": 5}); got != "5 файлов" {
 		t.Errorf("N(ru, 5) = %q", got)
+	}
+}
+
+// TestExportSavedPlurals renders the real "files saved" line, the one the
+// window prints after Save, for counts CLDR puts in different categories.
+func TestExportSavedPlurals(t *testing.T) {
+	c := Default()
+	cases := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "Saved 1 file in /x:"}, {"en", 3, "Saved 3 files in /x:"},
+		{"ru", 1, "Сохранён 1 файл"}, {"ru", 3, "Сохранено 3 файла"}, {"ru", 5, "Сохранено 5 файлов"}, {"ru", 21, "Сохранён 21 файл"},
+		{"ro", 1, "1 fișier "}, {"ro", 7, "7 fișiere"}, {"ro", 20, "20 de fișiere"}, {"ro", 101, "101 fișiere"},
+		{"bs", 1, "Sačuvana je 1 datoteka"}, {"bs", 3, "Sačuvane su 3 datoteke"}, {"bs", 5, "Sačuvano je 5 datoteka"},
+		{"tr", 1, "1 dosya"}, {"ja", 2, "2 個のファイル"},
+	}
+	for _, tc := range cases {
+		got := c.T(tc.lang, "export.saved", map[string]any{"Count": tc.n, "Dir": "/x"})
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%s export.saved with %d = %q, want it to contain %q", tc.lang, tc.n, got, tc.want)
+		}
 	}
 }
 
@@ -160,14 +184,6 @@ func placeholderSet(s string) string {
 			out = append(out, a)
 		}
 	}
-	sortStrings(out)
+	sort.Strings(out)
 	return strings.Join(out, " ")
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
