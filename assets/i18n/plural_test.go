@@ -10,7 +10,10 @@ import (
 
 // TestPluralCategory checks the rules against the examples CLDR lists for
 // each language (unicode-org/cldr, common/supplemental/plurals.xml,
-// <pluralRules locales="…"> @integer samples).
+// <pluralRules locales="…"> @integer samples). Thunderbird's own catalogs
+// use the same categories: ru one/few/many and tr one/other
+// (thunderbird/thunderbird-l10n, ru/ and tr/mail/messenger/accountcreation/
+// accountSetup.ftl, account-setup-found-calendars-description).
 func TestPluralCategory(t *testing.T) {
 	cases := map[string]map[string][]int{
 		"en": {One: {1}, Other: {0, 2, 3, 16, 100, 1000}},
