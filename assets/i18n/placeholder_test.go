@@ -104,7 +104,7 @@ var grammar = map[string][]rule{
 			before: regexp.MustCompile(`(?:^|[^\p{L}])(kod|u|na|iz|od|za|sa|s|prema|preko|pri|o|po)\s+[„“"]?$`)},
 		{what: "bare name in genitive position: use a noun in apposition (“Ograničenja servisa {{.Provider}}”)",
 			fields: "Provider Client Org",
-			before: regexp.MustCompile(`(Ograničenja|stranici|postavkama|postavke|podešavanje|programu|pošti|pošte)\s+[„“"]?$`)},
+			before: regexp.MustCompile(`(Ograničenja|stranici|postavkama|postavke|podešavanje|programu|pošti|pošte|sandučeta)\s+[„“"]?$`)},
 	},
 	"ru": {
 		{what: "name after a preposition, which needs a case the template cannot give it: use a noun in apposition («в сервисе {{.Provider}}»)",
