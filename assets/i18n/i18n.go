@@ -122,6 +122,7 @@ func (c *Catalog) Raw(lang, key string) (string, bool) {
 // T returns the text for key in lang with args filled in. It falls back to
 // English, then to key. args may be nil, a map or a struct.
 func (c *Catalog) T(lang, key string, args any) string {
+	key = c.pluralKey(lang, key, args) // an integer Count picks "<key>.<category>" (plural.go)
 	src, ok := c.Raw(lang, key)
 	if !ok {
 		return key
