@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/miekg/dns"
@@ -129,6 +130,8 @@ func plainErr(err error) error {
 		return fmt.Errorf("the name %s does not exist in DNS (%w)", de.Name, errNoRecord)
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return fmt.Errorf("no answer in time (%w)", context.DeadlineExceeded)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Errorf("the connection was refused: no web server there (%w)", errNoRecord)
 	}
 	var he x509.HostnameError
 	if errors.As(err, &he) {

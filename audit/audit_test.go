@@ -1,0 +1,176 @@
+package audit
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"mailsetup/profiles"
+	"mailsetup/profiles/mailtest"
+)
+
+func codes(rep *Report) map[string]Problem {
+	out := map[string]Problem{}
+	for _, p := range rep.Problems {
+		if _, ok := out[p.Code]; !ok {
+			out[p.Code] = p
+		}
+	}
+	return out
+}
+
+func clientOf(rep *Report, id string) ClientReport {
+	for _, c := range rep.Clients {
+		if c.Client == id {
+			return c
+		}
+	}
+	return ClientReport{}
+}
+
+// TestGoodDomain: a domain where every source agrees and every server is
+// right has no error, every standard source found, and Thunderbird, K-9,
+// classic Outlook and mailsetup find working servers.
+func TestGoodDomain(t *testing.T) {
+	e := newEnv(t)
+	e.good()
+	rep := e.check()
+	if len(rep.Problems) != 0 {
+		t.Fatalf("problems on a good domain: %+v", rep.Problems)
+	}
+	want := map[string]string{"thunderbird": "autoconfig", "k9": "autoconfig", "outlook-classic": "autodiscover", "mailsetup": "autoconfig"}
+	for id, via := range want {
+		c := clientOf(rep, id)
+		if !c.Finds || c.Via != via || !c.Works {
+			t.Errorf("%s: finds=%v via=%q works=%v (%s)", id, c.Finds, c.Via, c.Works, c.Why)
+		}
+	}
+	if c := clientOf(rep, "applemail"); c.Finds {
+		t.Errorf("Apple Mail reads no autoconfig (discovery.md §8) but finds: %+v", c)
+	}
+	imap, ok := rep.Server(Endpoint{profiles.IMAP, "mail.example.test", 143, profiles.SecuritySTARTTLS})
+	if !ok || !imap.STARTTLSOffered || imap.PlaintextAuthBeforeTLS || imap.TLS == nil || !imap.TLS.Trusted {
+		t.Fatalf("IMAP 143: %+v", imap)
+	}
+	if strings.Join(imap.Auth, ",") != "PLAIN,LOGIN" || !contains(imap.CapabilitiesBeforeTLS, "LOGINDISABLED") {
+		t.Errorf("IMAP 143 capabilities: before %v, auth %v", imap.CapabilitiesBeforeTLS, imap.Auth)
+	}
+	if imap.TLS.Version != "TLS 1.3" || imap.TLS.Issuer != "Mailsetup Test CA" || imap.TLS.DaysLeft < 28 {
+		t.Errorf("TLS: %+v", imap.TLS)
+	}
+	if n := len(rep.Files); n != 4 {
+		t.Fatalf("files: %d, want 4", n)
+	}
+}
+
+// TestProblemCodes runs one scenario per problem code against real local
+// servers and checks the code is reported (with a fix in English).
+func TestProblemCodes(t *testing.T) {
+	now := time.Now()
+	cases := []struct {
+		code  string
+		setup func(e *env)
+	}{
+		{CodeNoSettings, func(e *env) {}},
+		{CodeAutoconfigMissing, func(e *env) {
+			e.dns.add("_imaps._tcp.example.test. 300 IN SRV 0 1 993 mail.example.test.")
+		}},
+		{CodeAutoconfigHTTPOnly, func(e *env) {
+			e.serve("autoconfig.example.test:80", "/mail/config-v1.1.xml", autoconfigXML("mail.example.test", 993, "SSL", "mail.example.test", 465, "SSL"))
+		}},
+		{CodeAutoconfigMalformed, func(e *env) {
+			e.serve("autoconfig.example.test:443", "/mail/config-v1.1.xml", `<clientConfig version="1.1"><emailProvider id="x">`)
+		}},
+		{CodeAutodiscoverMalformed, func(e *env) {
+			e.serve("autodiscover.example.test:443", "/autodiscover/autodiscover.xml", `<Autodiscover><Response>`)
+		}},
+		{CodeSourcesDisagree, func(e *env) {
+			e.serve("autoconfig.example.test:443", "/mail/config-v1.1.xml", autoconfigXML("mail.example.test", 993, "SSL", "mail.example.test", 465, "SSL"))
+			e.serve("autodiscover.example.test:443", "/autodiscover/autodiscover.xml", poxXML("old.example.test", 993, "old.example.test", 465))
+		}},
+		{CodeAutodiscoverMissing, func(e *env) {
+			e.serve("autoconfig.example.test:443", "/mail/config-v1.1.xml", autoconfigXML("mail.example.test", 993, "SSL", "mail.example.test", 465, "SSL"))
+		}},
+		{CodeSRVMissing, func(e *env) {}},
+		{CodeCertExpired, func(e *env) {
+			e.mail("mail.example.test:993", mailOpts{proto: "imap", implicit: true, cert: e.ca.Leaf(e.t, mailtest.LeafOptions{
+				DNSNames: []string{"mail.example.test"}, NotBefore: now.Add(-90 * 24 * time.Hour), NotAfter: now.Add(-2 * 24 * time.Hour)})})
+			e.dns.add("_imaps._tcp.example.test. 300 IN SRV 0 1 993 mail.example.test.")
+		}},
+		{CodeCertNotYetValid, func(e *env) {
+			e.mail("mail.example.test:993", mailOpts{proto: "imap", implicit: true, cert: e.ca.Leaf(e.t, mailtest.LeafOptions{
+				DNSNames: []string{"mail.example.test"}, NotBefore: now.Add(48 * time.Hour), NotAfter: now.Add(90 * 24 * time.Hour)})})
+			e.dns.add("_imaps._tcp.example.test. 300 IN SRV 0 1 993 mail.example.test.")
+		}},
+		{CodeCertExpiring, func(e *env) {
+			e.mail("mail.example.test:993", mailOpts{proto: "imap", implicit: true, cert: e.ca.Leaf(e.t, mailtest.LeafOptions{
+				DNSNames: []string{"mail.example.test"}, NotAfter: now.Add(10 * 24 * time.Hour)})})
+			e.dns.add("_imaps._tcp.example.test. 300 IN SRV 0 1 993 mail.example.test.")
+		}},
+		{CodeCertWrongName, func(e *env) {
+			e.mail("mail.example.test:993", mailOpts{proto: "imap", implicit: true, cert: e.leaf("other.example.net")})
+			e.dns.add("_imaps._tcp.example.test. 300 IN SRV 0 1 993 mail.example.test.")
+		}},
+		{CodeCertUntrusted, func(e *env) {
+			e.mail("mail.example.test:993", mailOpts{proto: "imap", implicit: true, cert: selfSigned(e.t, "mail.example.test")})
+			e.dns.add("_imaps._tcp.example.test. 300 IN SRV 0 1 993 mail.example.test.")
+		}},
+		{CodeServerUnreachable, func(e *env) {
+			e.nw.blackhole("mail.example.test:993")
+			e.dns.add("_imaps._tcp.example.test. 300 IN SRV 0 1 993 mail.example.test.")
+		}},
+		{CodeServerBroken, func(e *env) {
+			// An implicit-TLS port that speaks plain text: the handshake fails.
+			e.mail("mail.example.test:993", mailOpts{proto: "imap", cert: e.leaf("mail.example.test")})
+			e.dns.add("_imaps._tcp.example.test. 300 IN SRV 0 1 993 mail.example.test.")
+		}},
+		{CodeSTARTTLSMissing, func(e *env) {
+			e.mail("mail.example.test:143", mailOpts{proto: "imap", noSTARTTLS: true})
+			e.dns.add("_imap._tcp.example.test. 300 IN SRV 0 1 143 mail.example.test.")
+		}},
+		{CodePlaintextAuthBeforeTLS, func(e *env) {
+			e.mail("mail.example.test:587", mailOpts{proto: "smtp", authBeforeTLS: true, cert: e.leaf("mail.example.test")})
+			e.dns.add("_submission._tcp.example.test. 300 IN SRV 0 1 587 mail.example.test.")
+		}},
+		{CodePlaintextOnly, func(e *env) {
+			e.serve("autoconfig.example.test:443", "/mail/config-v1.1.xml", autoconfigXML("mail.example.test", 143, "plain", "mail.example.test", 25, "plain"))
+			e.mail("mail.example.test:143", mailOpts{proto: "imap", noSTARTTLS: true, authBeforeTLS: true})
+			e.mail("mail.example.test:25", mailOpts{proto: "smtp", noSTARTTLS: true, authBeforeTLS: true})
+		}},
+		{CodeMXProviderMismatch, func(e *env) {
+			e.dns.add("example.test. 300 IN MX 1 aspmx.l.google.com.")
+			e.serve("autoconfig.example.test:443", "/mail/config-v1.1.xml", autoconfigXML("mail.example.test", 993, "SSL", "mail.example.test", 465, "SSL"))
+		}},
+		{CodeDNSSECUnsigned, func(e *env) {
+			e.dns.add("example.test. 300 IN MX 10 mx.example.test.")
+		}},
+	}
+	seen := map[string]bool{}
+	for _, tc := range cases {
+		seen[tc.code] = true
+		t.Run(tc.code, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			tc.setup(e)
+			rep := e.check()
+			p, ok := codes(rep)[tc.code]
+			if !ok {
+				b, _ := json.MarshalIndent(rep.Problems, "", " ")
+				t.Fatalf("%s not reported; problems: %s", tc.code, b)
+			}
+			if p.Severity != severityOf(tc.code) || p.Detail == "" || p.Fix == "" || strings.Contains(p.Detail, "audit.") {
+				t.Errorf("problem %+v", p)
+			}
+			if severityOf(tc.code) == SeverityError && !rep.HasErrors() {
+				t.Errorf("an error-severity problem but HasErrors is false")
+			}
+		})
+	}
+	for _, c := range Codes {
+		if !seen[c.Code] {
+			t.Errorf("no scenario for %s", c.Code)
+		}
+	}
+}
+
