@@ -173,4 +173,3 @@ func TestProblemCodes(t *testing.T) {
 		}
 	}
 }
-
