@@ -2,6 +2,8 @@ package audit
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +80,18 @@ func TestProblemCodes(t *testing.T) {
 		}},
 		{CodeAutoconfigHTTPOnly, func(e *env) {
 			e.serve("autoconfig.example.test:80", "/mail/config-v1.1.xml", autoconfigXML("mail.example.test", 993, "SSL", "mail.example.test", 465, "SSL"))
+		}},
+		{CodeAutoconfigNeedsAddress, func(e *env) {
+			// automx2's behaviour: 400 without ?emailaddress=.
+			e.mux("autoconfig.example.test:443").HandleFunc("/mail/config-v1.1.xml", func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Query().Get("emailaddress") == "" {
+					http.Error(w, "missing emailaddress", http.StatusBadRequest)
+					return
+				}
+				_, _ = io.WriteString(w, autoconfigXML("mail.example.test", 993, "SSL", "mail.example.test", 465, "SSL"))
+			})
+			e.mail("mail.example.test:993", mailOpts{proto: "imap", implicit: true, cert: e.leaf("mail.example.test")})
+			e.mail("mail.example.test:465", mailOpts{proto: "smtp", implicit: true, cert: e.leaf("mail.example.test")})
 		}},
 		{CodeAutoconfigMalformed, func(e *env) {
 			e.serve("autoconfig.example.test:443", "/mail/config-v1.1.xml", `<clientConfig version="1.1"><emailProvider id="x">`)
@@ -161,6 +175,12 @@ func TestProblemCodes(t *testing.T) {
 			}
 			if p.Severity != severityOf(tc.code) || p.Detail == "" || p.Fix == "" || strings.Contains(p.Detail, "audit.") {
 				t.Errorf("problem %+v", p)
+			}
+			if tc.code == CodeAutoconfigNeedsAddress {
+				// Thunderbird sends the address and finds it; K-9 never does (discovery.md §2.1 a).
+				if tb, k9 := clientOf(rep, "thunderbird"), clientOf(rep, "k9"); !tb.Finds || !tb.Works || k9.Finds {
+					t.Errorf("thunderbird %+v; k9 %+v", tb, k9)
+				}
 			}
 			if severityOf(tc.code) == SeverityError && !rep.HasErrors() {
 				t.Errorf("an error-severity problem but HasErrors is false")

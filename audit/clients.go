@@ -19,7 +19,9 @@ type client struct {
 	builtin []string
 	// confirm reports whether an answer needs the user's approval.
 	confirm func(SourceResult) bool
-	ref     string
+	// noAddress is set for programs that never send the address.
+	noAddress bool
+	ref       string
 }
 
 var tbOrder = []Kind{KindAutoconfigHTTPS, KindAutoconfigHTTPSWellKnown, KindAutoconfigHTTP, KindAutoconfigHTTPWellKnown,
@@ -43,7 +45,7 @@ var clientRules = []client{
 		confirm: func(r SourceResult) bool {
 			return r.Kind == KindAutoconfigHTTP || r.Kind == KindAutoconfigHTTPWellKnown || (r.DNSSEC != nil && !*r.DNSSEC)
 		},
-		ref: "discovery.md §2.1–2.4, §2.8"},
+		noAddress: true, ref: "discovery.md §2.1–2.4, §2.8"},
 	// Apple Mail reads none of autoconfig, SRV or Autodiscover for IMAP; it
 	// knows a few providers and takes configuration profiles (§7, §8).
 	{id: "applemail", name: "Apple Mail (macOS, iOS)", accept: func(Endpoint) bool { return true },
@@ -131,7 +133,7 @@ func judgeClient(rep *Report, cl client) ClientReport {
 			}
 		}
 		for _, r := range cands {
-			if r.Outcome != profiles.OutcomeFound {
+			if r.Outcome != profiles.OutcomeFound || (cl.noAddress && r.NeedsAddress) {
 				continue
 			}
 			in, out := pick(r.Incoming, r.Outgoing, cl.accept)

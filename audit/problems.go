@@ -16,6 +16,7 @@ const (
 	CodeAutoconfigMissing      = "autoconfig-missing"
 	CodeAutoconfigHTTPOnly     = "autoconfig-http-only"
 	CodeAutoconfigMalformed    = "autoconfig-malformed"
+	CodeAutoconfigNeedsAddress = "autoconfig-needs-address"
 	CodeAutodiscoverMalformed  = "autodiscover-malformed"
 	CodeSourcesDisagree        = "sources-disagree"
 	CodeAutodiscoverMissing    = "autodiscover-missing"
@@ -54,6 +55,7 @@ var Codes = []struct {
 	{CodeCertExpiring, SeverityWarning},
 	{CodeAutoconfigMissing, SeverityWarning},
 	{CodeAutoconfigHTTPOnly, SeverityWarning},
+	{CodeAutoconfigNeedsAddress, SeverityWarning},
 	{CodeSourcesDisagree, SeverityWarning},
 	{CodeAutodiscoverMissing, SeverityWarning},
 	{CodeMXProviderMismatch, SeverityWarning},
@@ -141,6 +143,12 @@ func sourceProblems(rep *Report, add func(string, string, map[string]string)) {
 		} else {
 			malformedAC = malformedAC || isAutoconfig(s.Kind)
 			add(CodeAutoconfigMalformed, s.URL, reason)
+		}
+	}
+	for _, s := range rep.Sources {
+		if s.NeedsAddress && s.Outcome == profiles.OutcomeFound {
+			add(CodeAutoconfigNeedsAddress, s.URL, map[string]string{"URL": s.URL})
+			break
 		}
 	}
 	switch {

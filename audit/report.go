@@ -90,6 +90,9 @@ type SourceResult struct {
 	DNSSEC *bool `json:"dnssec,omitempty"`
 	// Malformed is set when a document arrived but could not be read.
 	Malformed bool `json:"malformed,omitempty"`
+	// NeedsAddress is set when an autoconfig server answers only when the
+	// address is sent (?emailaddress=), as automx2 does.
+	NeedsAddress bool `json:"needs_address,omitempty"`
 	// Incoming and Outgoing are the servers the answer names, best first.
 	Incoming []Endpoint `json:"incoming,omitempty"`
 	Outgoing []Endpoint `json:"outgoing,omitempty"`

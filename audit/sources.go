@@ -167,10 +167,22 @@ func (c *checker) autoconfigURL(ctx context.Context, kind Kind, u string) Source
 	t0 := time.Now()
 	r := SourceResult{Source: profiles.SourceAutoconfig, Kind: kind, URL: u}
 	a, err := c.do(ctx, "GET", u, nil, true)
+	if err == nil && a.status == 400 {
+		// automx2 answers 400 without ?emailaddress= (discovery.md §0, §3):
+		// Thunderbird sends it, Thunderbird for Android never does.
+		var b *httpAnswer
+		if b, err = c.do(ctx, "GET", u+"?emailaddress="+url.QueryEscape(c.placeholder().String()), nil, true); err == nil && b.status == 200 {
+			a, r.NeedsAddress = b, true
+		}
+	}
 	if err != nil {
 		return finish(&r, t0, err)
 	}
-	return c.readAutoconfig(&r, t0, a)
+	res := c.readAutoconfig(&r, t0, a)
+	if res.NeedsAddress {
+		res.Detail += "; only with ?emailaddress= (HTTP 400 without it)"
+	}
+	return res
 }
 
 func (c *checker) readAutoconfig(r *SourceResult, t0 time.Time, a *httpAnswer) SourceResult {

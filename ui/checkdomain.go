@@ -68,7 +68,7 @@ func NewCheckDomainView(win fyne.Window, lang string) *CheckDomainView {
 	v.Status = widget.NewLabel("")
 	v.Status.Wrapping = fyne.TextWrapWord
 	v.Report = container.NewVBox()
-	v.SaveFiles = widget.NewButton(v.t("audit.section.files", nil), v.saveFiles)
+	v.SaveFiles = widget.NewButton(v.t("audit.window.save-all", nil), v.saveFiles)
 	v.SaveHTML = widget.NewButton(v.t("audit.window.save-html", nil), v.saveHTML)
 	v.SaveFiles.Disable()
 	v.SaveHTML.Disable()
