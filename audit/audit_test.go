@@ -93,6 +93,16 @@ func TestProblemCodes(t *testing.T) {
 			e.mail("mail.example.test:993", mailOpts{proto: "imap", implicit: true, cert: e.leaf("mail.example.test")})
 			e.mail("mail.example.test:465", mailOpts{proto: "smtp", implicit: true, cert: e.leaf("mail.example.test")})
 		}},
+		{CodeAutoconfigK9Rejects, func(e *env) {
+			// An SSL server first and a plain one as the alternative: Thunderbird
+			// takes the first; K-9's parser throws on socketType "plain"
+			// (RealAutoconfigParser.kt, toConnectionSecurity).
+			doc := strings.Replace(autoconfigXML("mail.example.test", 993, "SSL", "mail.example.test", 465, "SSL"), "<outgoingServer",
+				`<incomingServer type="imap"><hostname>mail.example.test</hostname><port>143</port><socketType>plain</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer><outgoingServer`, 1)
+			e.serve("autoconfig.example.test:443", "/mail/config-v1.1.xml", doc)
+			e.mail("mail.example.test:993", mailOpts{proto: "imap", implicit: true, cert: e.leaf("mail.example.test")})
+			e.mail("mail.example.test:465", mailOpts{proto: "smtp", implicit: true, cert: e.leaf("mail.example.test")})
+		}},
 		{CodeAutoconfigMalformed, func(e *env) {
 			e.serve("autoconfig.example.test:443", "/mail/config-v1.1.xml", `<clientConfig version="1.1"><emailProvider id="x">`)
 		}},
@@ -175,6 +185,11 @@ func TestProblemCodes(t *testing.T) {
 			}
 			if p.Severity != severityOf(tc.code) || p.Detail == "" || p.Fix == "" || strings.Contains(p.Detail, "audit.") {
 				t.Errorf("problem %+v", p)
+			}
+			if tc.code == CodeAutoconfigK9Rejects {
+				if tb, k9 := clientOf(rep, "thunderbird"), clientOf(rep, "k9"); !tb.Finds || k9.Finds || !strings.Contains(k9.Why, "plain") {
+					t.Errorf("thunderbird %+v; k9 %+v", tb, k9)
+				}
 			}
 			if tc.code == CodeAutoconfigNeedsAddress {
 				// Thunderbird sends the address and finds it; K-9 never does (discovery.md §2.1 a).

@@ -21,7 +21,9 @@ type client struct {
 	confirm func(SourceResult) bool
 	// noAddress is set for programs that never send the address.
 	noAddress bool
-	ref       string
+	// read, when set, replaces pick for documents the program parses itself.
+	read func(body []byte, domain string) (in, out *Endpoint, err error)
+	ref  string
 }
 
 var tbOrder = []Kind{KindAutoconfigHTTPS, KindAutoconfigHTTPSWellKnown, KindAutoconfigHTTP, KindAutoconfigHTTPWellKnown,
@@ -45,7 +47,7 @@ var clientRules = []client{
 		confirm: func(r SourceResult) bool {
 			return r.Kind == KindAutoconfigHTTP || r.Kind == KindAutoconfigHTTPWellKnown || (r.DNSSEC != nil && !*r.DNSSEC)
 		},
-		noAddress: true, ref: "discovery.md §2.1–2.4, §2.8"},
+		noAddress: true, read: k9Read, ref: "discovery.md §2.1–2.4, §2.8"},
 	// Apple Mail reads none of autoconfig, SRV or Autodiscover for IMAP; it
 	// knows a few providers and takes configuration profiles (§7, §8).
 	{id: "applemail", name: "Apple Mail (macOS, iOS)", accept: func(Endpoint) bool { return true },
@@ -121,6 +123,7 @@ func srvCombined(rep *Report) SourceResult {
 func judgeClient(rep *Report, cl client) ClientReport {
 	cr := ClientReport{Client: cl.id, Name: cl.name, Reference: cl.ref}
 	args := map[string]string{"Client": cl.name, "Domain": rep.Domain}
+	rejected := "" // why the program refused a file, if it did
 	for _, k := range cl.order {
 		cands := []SourceResult{}
 		if k == KindSRV {
@@ -137,6 +140,17 @@ func judgeClient(rep *Report, cl client) ClientReport {
 				continue
 			}
 			in, out := pick(r.Incoming, r.Outgoing, cl.accept)
+			if cl.read != nil && r.body != nil {
+				var err error
+				if in, out, err = cl.read(r.body, rep.Domain); err != nil {
+					if rejected == "" {
+						a := copyArgs(args)
+						a["URL"], a["Reason"] = r.URL, err.Error()
+						rejected = i18n.T(rep.Lang, "audit.why.rejects", a)
+					}
+					continue
+				}
+			}
 			if in == nil || out == nil {
 				continue
 			}
@@ -168,6 +182,9 @@ func judgeClient(rep *Report, cl client) ClientReport {
 		}
 	}
 	cr.Why = i18n.T(rep.Lang, "audit.why.none."+cl.id, args)
+	if rejected != "" {
+		cr.Why = rejected + " " + cr.Why
+	}
 	return cr
 }
 

@@ -17,6 +17,7 @@ const (
 	CodeAutoconfigHTTPOnly     = "autoconfig-http-only"
 	CodeAutoconfigMalformed    = "autoconfig-malformed"
 	CodeAutoconfigNeedsAddress = "autoconfig-needs-address"
+	CodeAutoconfigK9Rejects    = "autoconfig-k9-rejects"
 	CodeAutodiscoverMalformed  = "autodiscover-malformed"
 	CodeSourcesDisagree        = "sources-disagree"
 	CodeAutodiscoverMissing    = "autodiscover-missing"
@@ -56,6 +57,7 @@ var Codes = []struct {
 	{CodeAutoconfigMissing, SeverityWarning},
 	{CodeAutoconfigHTTPOnly, SeverityWarning},
 	{CodeAutoconfigNeedsAddress, SeverityWarning},
+	{CodeAutoconfigK9Rejects, SeverityWarning},
 	{CodeSourcesDisagree, SeverityWarning},
 	{CodeAutodiscoverMissing, SeverityWarning},
 	{CodeMXProviderMismatch, SeverityWarning},
@@ -148,6 +150,15 @@ func sourceProblems(rep *Report, add func(string, string, map[string]string)) {
 	for _, s := range rep.Sources {
 		if s.NeedsAddress && s.Outcome == profiles.OutcomeFound {
 			add(CodeAutoconfigNeedsAddress, s.URL, map[string]string{"URL": s.URL})
+			break
+		}
+	}
+	for _, s := range rep.Sources {
+		if s.body == nil || s.Outcome != profiles.OutcomeFound || !isAutoconfig(s.Kind) {
+			continue
+		}
+		if _, _, err := k9Read(s.body, rep.Domain); err != nil {
+			add(CodeAutoconfigK9Rejects, s.URL, map[string]string{"URL": s.URL, "Reason": err.Error()})
 			break
 		}
 	}

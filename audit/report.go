@@ -98,6 +98,8 @@ type SourceResult struct {
 	Outgoing []Endpoint `json:"outgoing,omitempty"`
 
 	cfg *profiles.Config
+	// body is the document an autoconfig-style answer held.
+	body []byte
 	// present is set when something answers there, even without settings
 	// (a sign-in request, a malformed file).
 	present bool

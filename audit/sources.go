@@ -193,6 +193,7 @@ func (c *checker) readAutoconfig(r *SourceResult, t0 time.Time, a *httpAnswer) S
 	case a.status != 200:
 		return finish(r, t0, fmt.Errorf("HTTP %d", a.status))
 	}
+	r.body = a.body
 	cfg, err := autoconfig.Parse(bytes.NewReader(a.body), c.placeholder())
 	if err != nil {
 		r.Malformed = true
