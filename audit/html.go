@@ -51,7 +51,7 @@ footer{color:#5f666d;font-size:.85em;margin-top:2em}
 {{end}}</table>
 <h2>{{.L.sources}}</h2>
 <table><tr><th>{{.L.source}}</th><th>{{.L.outcome}}</th><th>{{.L.detail}}</th></tr>
-{{range .Sources}}<tr><td>{{.Source}}<br><span class="code">{{.URL}}</span></td><td>{{.Outcome}}</td><td>{{.Detail}}</td></tr>
+{{range .Sources}}<tr><td>{{.Source}}<br><span class="code">{{.URL}}</span></td><td>{{.OutcomeText}}</td><td>{{.Detail}}</td></tr>
 {{end}}</table>
 {{if .Files}}<h2>{{.L.files}}</h2>
 {{range .Files}}<h3 class="code">{{.Name}}</h3><p>{{.Note}}</p><pre>{{.Content}}</pre>
@@ -91,9 +91,18 @@ func HTML(rep *Report) ([]byte, error) {
 			SeverityText string
 		}
 		Servers []serverRow
-		Sources []SourceResult
-		Files   []fileRow
-	}{Lang: lang, Title: t("audit.title", map[string]string{"Domain": rep.displayDomain()}), Errors: rep.HasErrors(), Sources: rep.Sources}
+		Sources []struct {
+			SourceResult
+			OutcomeText string
+		}
+		Files []fileRow
+	}{Lang: lang, Title: t("audit.title", map[string]string{"Domain": rep.displayDomain()}), Errors: rep.HasErrors()}
+	for _, s := range rep.Sources {
+		data.Sources = append(data.Sources, struct {
+			SourceResult
+			OutcomeText string
+		}{s, t("audit.outcome."+string(s.Outcome), nil)})
+	}
 	data.Summary = SummaryLine(rep)
 	data.Footer = t("audit.footer", map[string]string{"Seconds": strconv.FormatFloat(float64(rep.ElapsedMS)/1000, 'f', 1, 64)})
 	data.L = map[string]string{}

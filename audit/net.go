@@ -127,11 +127,11 @@ func plainErr(err error) error {
 	var de *net.DNSError
 	switch {
 	case errors.As(err, &de) && de.IsNotFound:
-		return fmt.Errorf("the name %s does not exist in DNS (%w)", de.Name, errNoRecord)
+		return absentError("the name " + de.Name + " does not exist in DNS")
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return fmt.Errorf("no answer in time (%w)", context.DeadlineExceeded)
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Errorf("the connection was refused: no web server there (%w)", errNoRecord)
+		return absentError("the connection was refused: no web server there")
 	}
 	var he x509.HostnameError
 	if errors.As(err, &he) {
@@ -182,6 +182,12 @@ func newResolver(server string) *resolver {
 
 // errNoRecord is NXDOMAIN or an empty answer.
 var errNoRecord = errors.New("no such DNS record")
+
+// absentError is "nothing there" in plain words; it counts as errNoRecord.
+type absentError string
+
+func (e absentError) Error() string        { return string(e) }
+func (e absentError) Is(target error) bool { return target == errNoRecord }
 
 // query returns name's records of qtype and the answer's AD bit.
 func (r *resolver) query(ctx context.Context, name string, qtype uint16) ([]dns.RR, bool, error) {

@@ -67,6 +67,9 @@ func TestTranslations(t *testing.T) {
 		used["audit."+c.Code+".detail"], used["audit."+c.Code+".fix"] = true, true
 		used["audit.severity."+string(c.Severity)] = true
 	}
+	for _, o := range []string{"found", "nothing", "error", "timeout", "skipped", "cancelled"} {
+		used["audit.outcome."+o] = true
+	}
 	for _, cl := range clientRules {
 		used["audit.why.none."+cl.id] = true
 	}
