@@ -79,6 +79,16 @@ func NewCheckDomainView(win fyne.Window, lang string) *CheckDomainView {
 	return v
 }
 
+// NewCheckDomainWindow opens the view in a window of its own, the way the
+// menu item "Check a domain (for IT)" shows it.
+func NewCheckDomainWindow(a fyne.App, lang string) (fyne.Window, *CheckDomainView) {
+	win := a.NewWindow(i18n.T(lang, "audit.window.title", nil))
+	v := NewCheckDomainView(win, lang)
+	win.SetContent(v.Content)
+	win.Resize(fyne.NewSize(820, 760))
+	return win, v
+}
+
 func (v *CheckDomainView) t(key string, args any) string { return i18n.T(v.lang, key, args) }
 
 // Start checks the typed domain in the background.

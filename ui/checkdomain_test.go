@@ -50,14 +50,15 @@ func labels(o fyne.CanvasObject) string {
 // Russian and saves the files and the HTML report into a folder.
 func TestCheckDomainView(t *testing.T) {
 	a := test.NewTempApp(t)
-	win := a.NewWindow("t")
-	v := NewCheckDomainView(win, "ru")
+	win, v := NewCheckDomainWindow(a, "ru")
+	if win.Title() != "Проверить домен (для ИТ)" {
+		t.Errorf("window title %q", win.Title())
+	}
 	var asked string
 	v.Run = func(_ context.Context, d string) (*audit.Report, error) { asked = d; return sampleAudit(d), nil }
 	v.Go, v.Do = func(f func()) { f() }, func(f func()) { f() }
 	dir := t.TempDir()
 	v.PickFolder = func(done func(string)) { done(dir) }
-	win.SetContent(v.Content)
 
 	test.Tap(v.Check)
 	if !strings.Contains(v.Status.Text, "example.com") || asked != "" {

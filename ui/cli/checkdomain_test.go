@@ -176,6 +176,13 @@ func TestCheckDomainAgainstDovecot(t *testing.T) {
 			t.Errorf("--out: %v", err)
 		}
 	}
+	// Without --ca the test CA is a stranger: every certificate is untrusted.
+	out.Reset()
+	Main(&Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }},
+		[]string{"check-domain", "--json", "--dns", dnsAddr, "--timeout", "8s", "corp.test"})
+	if !strings.Contains(out.String(), `"code": "cert-untrusted"`) || !strings.Contains(out.String(), `"trusted": false`) {
+		t.Errorf("without --ca the test CA was trusted:\n%s", out.String())
+	}
 	page, err := os.ReadFile(html)
 	if err != nil || !strings.Contains(string(page), `lang="tr"`) || !strings.Contains(string(page), "Her posta programının bulduğu") {
 		t.Errorf("--html: %v", err)
