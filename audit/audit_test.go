@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -138,6 +139,10 @@ func TestProblemCodes(t *testing.T) {
 		}},
 		{CodeCertUntrusted, func(e *env) {
 			e.mail("mail.example.test:993", mailOpts{proto: "imap", implicit: true, cert: selfSigned(e.t, "mail.example.test")})
+			e.dns.add("_imaps._tcp.example.test. 300 IN SRV 0 1 993 mail.example.test.")
+		}},
+		{CodeTLSOld, func(e *env) {
+			e.mail("mail.example.test:993", mailOpts{proto: "imap", implicit: true, cert: e.leaf("mail.example.test"), maxTLS: tls.VersionTLS11})
 			e.dns.add("_imaps._tcp.example.test. 300 IN SRV 0 1 993 mail.example.test.")
 		}},
 		{CodeServerUnreachable, func(e *env) {

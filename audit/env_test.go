@@ -214,6 +214,8 @@ type mailOpts struct {
 	// authBeforeTLS advertises password sign-in on the plain connection.
 	authBeforeTLS bool
 	cert          *mailtest.Leaf
+	// maxTLS caps the TLS version the server speaks (0: Go's default).
+	maxTLS uint16
 }
 
 // mail starts a scripted server speaking enough IMAP, POP3 or SMTP for a
@@ -222,6 +224,9 @@ func (e *env) mail(hostport string, o mailOpts) *mailtest.Script {
 	var cfg *tls.Config
 	if o.cert != nil {
 		cfg = o.cert.ServerTLS()
+		if o.maxTLS != 0 {
+			cfg.MinVersion, cfg.MaxVersion = tls.VersionTLS10, o.maxTLS
+		}
 	}
 	var implicit *tls.Config
 	if o.implicit {

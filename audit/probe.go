@@ -114,7 +114,14 @@ func (c *checker) handshake(conn net.Conn, host string, rep *ServerReport) (*tls
 
 // judge describes the certificate the server presented.
 func (c *checker) judge(st tls.ConnectionState, host string) *TLSInfo {
-	info := &TLSInfo{Version: tls.VersionName(st.Version), Names: []string{}}
+	info := &TLSInfo{Version: tls.VersionName(st.Version), Names: []string{}, Chain: []string{}}
+	for _, pc := range st.PeerCertificates {
+		name := pc.Subject.CommonName
+		if name == "" {
+			name = pc.Subject.String()
+		}
+		info.Chain = append(info.Chain, name)
+	}
 	if len(st.PeerCertificates) == 0 {
 		info.Problem = "untrusted"
 		return info

@@ -27,6 +27,7 @@ const (
 	CodeCertExpiring           = "cert-expiring"
 	CodeCertWrongName          = "cert-wrong-name"
 	CodeCertUntrusted          = "cert-untrusted"
+	CodeTLSOld                 = "tls-old-version"
 	CodeServerUnreachable      = "server-unreachable"
 	CodeServerBroken           = "server-broken"
 	CodeSTARTTLSMissing        = "starttls-missing"
@@ -48,6 +49,7 @@ var Codes = []struct {
 	{CodeCertNotYetValid, SeverityError},
 	{CodeCertWrongName, SeverityError},
 	{CodeCertUntrusted, SeverityError},
+	{CodeTLSOld, SeverityError},
 	{CodeSTARTTLSMissing, SeverityError},
 	{CodePlaintextAuthBeforeTLS, SeverityError},
 	{CodePlaintextOnly, SeverityError},
@@ -287,6 +289,12 @@ func serverProblems(rep *Report, add func(string, string, map[string]string)) {
 			}
 			if !t.Trusted {
 				add(CodeCertUntrusted, subj, args)
+			}
+			// RFC 8996 §2–3: TLS 1.0 and 1.1 MUST NOT be used; RFC 8314 §4.1
+			// asks mail software for TLS 1.2 or later.
+			if t.Version == "TLS 1.0" || t.Version == "TLS 1.1" || strings.HasPrefix(t.Version, "SSL") {
+				args["Version"] = t.Version
+				add(CodeTLSOld, subj, args)
 			}
 			if t.Problem == "" && t.DaysLeft < ExpiringDays {
 				add(CodeCertExpiring, subj, args)

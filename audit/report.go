@@ -86,6 +86,8 @@ type SourceResult struct {
 	ElapsedMS int64 `json:"elapsed_ms"`
 	// Detail says what came back, in plain English.
 	Detail string `json:"detail"`
+	// Provider is the built-in provider the MX hosts belong to (MX only).
+	Provider string `json:"provider,omitempty"`
 	// DNSSEC is the AD bit of a DNS answer (nil for HTTP questions).
 	DNSSEC *bool `json:"dnssec,omitempty"`
 	// Malformed is set when a document arrived but could not be read.
@@ -171,9 +173,11 @@ type ServerReport struct {
 
 // TLSInfo describes the TLS connection and the server's certificate.
 type TLSInfo struct {
-	Version  string    `json:"version"`
-	Issuer   string    `json:"issuer"`
-	Names    []string  `json:"names"`
+	Version string   `json:"version"`
+	Issuer  string   `json:"issuer"`
+	Names   []string `json:"names"`
+	// Chain lists the subjects of the certificates the server sent, leaf first.
+	Chain    []string  `json:"chain"`
 	NotAfter time.Time `json:"not_after"`
 	DaysLeft int       `json:"days_left"`
 	Trusted  bool      `json:"trusted"`

@@ -259,6 +259,7 @@ func (c *checker) mx(ctx context.Context) []SourceResult {
 	r.Detail = fmt.Sprintf("MX %s (registrable domain %s)", host, reg)
 	if p, ok := knowledge.Default().LookupMX(reg); ok {
 		r.setConfig(p.ConfigFor(c.placeholder(), profiles.SourceMX))
+		r.Provider = p.ID
 		r.Detail = fmt.Sprintf("MX %s belongs to %s (built-in provider %s)", host, p.Name, p.ID)
 	} else if reg == registrable(c.addr) {
 		r.Detail += ": the domain receives its own mail"
