@@ -44,7 +44,7 @@ func TestK9Read(t *testing.T) {
 </emailProvider></clientConfig>`
 	cases := []struct {
 		name, doc, in string
-		ok        bool
+		ok            bool
 	}{
 		{"good", good, "mail.example.test", true},
 		{"pop3 first is skipped", pop, "imap.example.test", true},
