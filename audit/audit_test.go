@@ -107,6 +107,12 @@ func TestProblemCodes(t *testing.T) {
 		{CodeAutoconfigMalformed, func(e *env) {
 			e.serve("autoconfig.example.test:443", "/mail/config-v1.1.xml", `<clientConfig version="1.1"><emailProvider id="x">`)
 		}},
+		{CodeWebCertInvalid, func(e *env) {
+			// autoconfig.<domain> points at a web host whose certificate names only itself.
+			e.muxWith("autoconfig.example.test:443", e.leaf("webhost.example.net")).HandleFunc("/mail/config-v1.1.xml", func(w http.ResponseWriter, _ *http.Request) {
+				_, _ = io.WriteString(w, autoconfigXML("mail.example.test", 993, "SSL", "mail.example.test", 465, "SSL"))
+			})
+		}},
 		{CodeAutodiscoverMalformed, func(e *env) {
 			e.serve("autodiscover.example.test:443", "/autodiscover/autodiscover.xml", `<Autodiscover><Response>`)
 		}},

@@ -156,6 +156,11 @@ func newEnv(t testing.TB) *env {
 // mux returns the handlers of hostport, starting its server on first use
 // (HTTPS with a test-CA certificate for :443, plain HTTP for :80).
 func (e *env) mux(hostport string) *http.ServeMux {
+	return e.muxWith(hostport, nil)
+}
+
+// muxWith is mux with the HTTPS server presenting leaf (nil: a good one).
+func (e *env) muxWith(hostport string, leaf *mailtest.Leaf) *http.ServeMux {
 	if m, ok := e.web[hostport]; ok {
 		return m
 	}
@@ -170,7 +175,10 @@ func (e *env) mux(hostport string) *http.ServeMux {
 	srv := httptest.NewUnstartedServer(h)
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if port == "443" {
-		srv.TLS = &tls.Config{Certificates: []tls.Certificate{e.leaf(host).TLS}}
+		if leaf == nil {
+			leaf = e.leaf(host)
+		}
+		srv.TLS = &tls.Config{Certificates: []tls.Certificate{leaf.TLS}}
 		srv.StartTLS()
 	} else {
 		srv.Start()

@@ -135,18 +135,23 @@ func plainErr(err error) error {
 	}
 	var he x509.HostnameError
 	if errors.As(err, &he) {
-		return fmt.Errorf("the HTTPS certificate is for another name: %v", err)
+		return webCertError("the HTTPS certificate is for another name: " + he.Error())
 	}
 	var ue x509.UnknownAuthorityError
 	if errors.As(err, &ue) {
-		return fmt.Errorf("the HTTPS certificate is not from a trusted issuer: %v", err)
+		return webCertError("the HTTPS certificate is not from a trusted issuer: " + ue.Error())
 	}
 	var ie x509.CertificateInvalidError
 	if errors.As(err, &ie) {
-		return fmt.Errorf("the HTTPS certificate is not valid: %v", err)
+		return webCertError("the HTTPS certificate is not valid: " + ie.Error())
 	}
 	return err
 }
+
+// webCertError is an HTTPS answer refused for its certificate.
+type webCertError string
+
+func (e webCertError) Error() string { return string(e) }
 
 func isTimeout(err error) bool {
 	var ne net.Error

@@ -28,6 +28,7 @@ const (
 	CodeCertWrongName          = "cert-wrong-name"
 	CodeCertUntrusted          = "cert-untrusted"
 	CodeTLSOld                 = "tls-old-version"
+	CodeWebCertInvalid         = "web-cert-invalid"
 	CodeServerUnreachable      = "server-unreachable"
 	CodeServerBroken           = "server-broken"
 	CodeSTARTTLSMissing        = "starttls-missing"
@@ -54,6 +55,7 @@ var Codes = []struct {
 	{CodePlaintextAuthBeforeTLS, SeverityError},
 	{CodePlaintextOnly, SeverityError},
 	{CodeAutoconfigMalformed, SeverityError},
+	{CodeWebCertInvalid, SeverityError},
 	{CodeAutodiscoverMalformed, SeverityError},
 	{CodeCertExpiring, SeverityWarning},
 	{CodeAutoconfigMissing, SeverityWarning},
@@ -138,6 +140,9 @@ func sourceProblems(rep *Report, add func(string, string, map[string]string)) {
 	httpAC, httpOK := rep.first(func(k Kind) bool { return k == KindAutoconfigHTTP || k == KindAutoconfigHTTPWellKnown })
 	malformedAC := false
 	for _, s := range rep.Sources {
+		if s.CertificateError {
+			add(CodeWebCertInvalid, s.URL, map[string]string{"URL": s.URL, "Reason": s.Detail})
+		}
 		if !s.Malformed {
 			continue
 		}

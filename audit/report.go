@@ -92,6 +92,9 @@ type SourceResult struct {
 	DNSSEC *bool `json:"dnssec,omitempty"`
 	// Malformed is set when a document arrived but could not be read.
 	Malformed bool `json:"malformed,omitempty"`
+	// CertificateError is set when HTTPS was refused for the web server's
+	// certificate (mail programs then ignore the file).
+	CertificateError bool `json:"certificate_error,omitempty"`
 	// NeedsAddress is set when an autoconfig server answers only when the
 	// address is sent (?emailaddress=), as automx2 does.
 	NeedsAddress bool `json:"needs_address,omitempty"`

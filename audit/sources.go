@@ -118,6 +118,10 @@ func (c *checker) builtin() SourceResult {
 // finish fills in the outcome of a question that ended in err.
 func finish(r *SourceResult, t0 time.Time, err error) SourceResult {
 	r.ElapsedMS = time.Since(t0).Milliseconds()
+	var wce webCertError
+	if errors.As(err, &wce) {
+		r.CertificateError, r.present = true, true
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
