@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,6 +61,19 @@ func TestK9Read(t *testing.T) {
 		in, out, err := k9Read([]byte(tc.doc), testDomain)
 		if (err == nil) != tc.ok || (tc.ok && (in.Host != tc.in || out == nil)) {
 			t.Errorf("%s: in %+v out %+v err %v", tc.name, in, out, err)
+		}
+	}
+}
+
+// TestREADMEListsEveryCode keeps the README's list of problem codes whole.
+func TestREADMEListsEveryCode(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Skip("README.md not found beside the package")
+	}
+	for _, c := range Codes {
+		if !strings.Contains(string(data), "`"+c.Code+"`") {
+			t.Errorf("README.md does not list %s", c.Code)
 		}
 	}
 }
