@@ -87,9 +87,12 @@ func Check(ctx context.Context, domain string, opts Options) (*Report, error) {
 
 // kindOrder is the order sources are listed in.
 var kindOrder = []Kind{KindBuiltin, KindAutoconfigHTTPS, KindAutoconfigHTTPSWellKnown, KindAutoconfigHTTP, KindAutoconfigHTTPWellKnown,
-	KindISPDB, KindMX, KindMXISPDB, KindSRV, KindAutodiscoverSubdomain, KindAutodiscoverRoot, KindAutodiscoverSRV, KindAutodiscoverRedirect}
+	KindISPDB, KindMX, KindMXAutoconfig, KindSRV, KindAutodiscoverSubdomain, KindAutodiscoverRoot, KindAutodiscoverSRV, KindAutodiscoverRedirect}
 
 func kindRank(k Kind) int {
+	if k == KindMXISPDB {
+		k = KindMXAutoconfig // one queue, in question order (seq)
+	}
 	for i, o := range kindOrder {
 		if o == k {
 			return i
@@ -116,6 +119,9 @@ func sortSources(list []SourceResult) {
 		}
 		if a.Kind == KindSRV {
 			return srvRank(a.URL) < srvRank(b.URL)
+		}
+		if a.seq != b.seq {
+			return a.seq < b.seq
 		}
 		return a.URL < b.URL
 	})

@@ -26,8 +26,13 @@ type client struct {
 	ref  string
 }
 
+// kindMXQueue stands for the questions asked after the MX answer, in
+// their order: autoconfig and ISPDB of the MX host's parent domain, then
+// of its registrable domain.
+const kindMXQueue Kind = "mx-queue"
+
 var tbOrder = []Kind{KindAutoconfigHTTPS, KindAutoconfigHTTPSWellKnown, KindAutoconfigHTTP, KindAutoconfigHTTPWellKnown,
-	KindISPDB, KindMXISPDB, KindAutodiscoverSubdomain, KindAutodiscoverRoot, KindAutodiscoverRedirect, KindAutodiscoverSRV}
+	KindISPDB, kindMXQueue, KindAutodiscoverSubdomain, KindAutodiscoverRoot, KindAutodiscoverRedirect, KindAutodiscoverSRV}
 
 var appleProviders = []string{"gmail", "google-workspace", "yahoo", "aol", "outlook", "microsoft365", "icloud", "icloud-custom-domain"}
 
@@ -40,7 +45,7 @@ var clientRules = []client{
 	// ISPDB, MX → ISPDB; only IMAP and SMTP with SSL or STARTTLS; HTTP or
 	// MX without DNSSEC needs "I trust this configuration" (§2.1, §2.3, §2.4).
 	{id: "k9", name: "Thunderbird for Android / K-9 Mail",
-		order: []Kind{KindAutoconfigHTTPS, KindAutoconfigHTTPSWellKnown, KindAutoconfigHTTP, KindAutoconfigHTTPWellKnown, KindISPDB, KindMXISPDB},
+		order: []Kind{KindAutoconfigHTTPS, KindAutoconfigHTTPSWellKnown, KindAutoconfigHTTP, KindAutoconfigHTTPWellKnown, KindISPDB, kindMXQueue},
 		accept: func(e Endpoint) bool {
 			return (e.Protocol == profiles.IMAP || e.Protocol == profiles.SMTP) && e.Security != profiles.SecurityNone
 		},
@@ -126,9 +131,16 @@ func judgeClient(rep *Report, cl client) ClientReport {
 	rejected := "" // why the program refused a file, if it did
 	for _, k := range cl.order {
 		cands := []SourceResult{}
-		if k == KindSRV {
+		switch k {
+		case KindSRV:
 			cands = append(cands, srvCombined(rep))
-		} else {
+		case kindMXQueue: // rep.Sources is already in question order
+			for _, r := range rep.Sources {
+				if r.Kind == KindMXAutoconfig || r.Kind == KindMXISPDB {
+					cands = append(cands, r)
+				}
+			}
+		default:
 			for _, r := range rep.Sources {
 				if r.Kind == k {
 					cands = append(cands, r)

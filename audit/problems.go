@@ -208,7 +208,7 @@ func sourceProblems(rep *Report, add func(string, string, map[string]string)) {
 	mxProblems(rep, add)
 	var unsigned []string
 	for _, s := range rep.Sources {
-		if s.DNSSEC != nil && !*s.DNSSEC && s.Kind != KindMXISPDB && (s.Outcome == profiles.OutcomeFound || s.Kind == KindMX) {
+		if s.DNSSEC != nil && !*s.DNSSEC && s.Kind != KindMXISPDB && s.Kind != KindMXAutoconfig && (s.Outcome == profiles.OutcomeFound || s.Kind == KindMX) {
 			unsigned = append(unsigned, s.URL)
 		}
 	}

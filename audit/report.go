@@ -105,6 +105,8 @@ type SourceResult struct {
 	cfg *profiles.Config
 	// body is the document an autoconfig-style answer held.
 	body []byte
+	// seq orders the questions asked after the MX answer.
+	seq int
 	// present is set when something answers there, even without settings
 	// (a sign-in request, a malformed file).
 	present bool
@@ -122,6 +124,7 @@ const (
 	KindAutoconfigHTTPWellKnown  Kind = "autoconfig-http-well-known"
 	KindISPDB                    Kind = "ispdb"
 	KindMX                       Kind = "mx"
+	KindMXAutoconfig             Kind = "mx-autoconfig"
 	KindMXISPDB                  Kind = "mx-ispdb"
 	KindSRV                      Kind = "srv"
 	KindAutodiscoverSubdomain    Kind = "autodiscover-subdomain"

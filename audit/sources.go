@@ -170,6 +170,9 @@ func (r *SourceResult) setConfig(cfg *profiles.Config) {
 func (c *checker) autoconfigURL(ctx context.Context, kind Kind, u string) SourceResult {
 	t0 := time.Now()
 	r := SourceResult{Source: profiles.SourceAutoconfig, Kind: kind, URL: u}
+	if kind == KindMXAutoconfig {
+		r.Source = profiles.SourceMX
+	}
 	a, err := c.do(ctx, "GET", u, nil, true)
 	if err == nil && a.status == 400 {
 		// automx2 answers 400 without ?emailaddress= (discovery.md §0, §3):
@@ -233,9 +236,11 @@ func (c *checker) ispdb(ctx context.Context, kind Kind, domain string) SourceRes
 }
 
 // mx reads the MX records, names the provider of the most preferred host
-// from the built-in knowledge and asks the ISPDB for the MX host's domains
-// (Thunderbird's order, discovery.md §1.1 d: the host minus its first label,
-// then its registrable domain).
+// from the built-in knowledge and asks, for the MX host's domains, their
+// own autoconfig over HTTPS and the ISPDB (Thunderbird's queue,
+// discovery.md §1.1 d, and K-9's PostMxLookupAutoconfigUrlProvider, §2.1 c:
+// autoconfig.<host minus its first label>, ISPDB of it, then the same for
+// the registrable domain).
 func (c *checker) mx(ctx context.Context) []SourceResult {
 	t0 := time.Now()
 	r := SourceResult{Source: profiles.SourceMX, Kind: KindMX, URL: c.addr}
@@ -277,15 +282,19 @@ func (c *checker) mx(ctx context.Context) []SourceResult {
 		tries = append(tries, host[i+1:])
 	}
 	tries = append(tries, reg)
-	res := make([]SourceResult, len(tries))
+	res := make([]SourceResult, 2*len(tries))
 	var wg sync.WaitGroup
 	for i, dom := range tries {
-		wg.Add(1)
-		go func() { defer wg.Done(); res[i] = c.ispdb(ctx, KindMXISPDB, dom) }()
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			res[2*i] = c.autoconfigURL(ctx, KindMXAutoconfig, "https://autoconfig."+dom+"/mail/config-v1.1.xml")
+		}()
+		go func() { defer wg.Done(); res[2*i+1] = c.ispdb(ctx, KindMXISPDB, dom) }()
 	}
 	wg.Wait()
 	for i := range res {
-		res[i].DNSSEC = &ad
+		res[i].DNSSEC, res[i].seq = &ad, i+1
 	}
 	return append(out, res...)
 }

@@ -38,6 +38,10 @@ func TestSourceKinds(t *testing.T) {
 			e.dns.add("example.test. 300 IN MX 10 mx1.mail.hoster.test.")
 			e.serve("ispdb.test:443", "/v1.1/hoster.test", ac)
 		}, KindMXISPDB, profiles.OutcomeFound, map[string]string{"thunderbird": "mx", "k9": "mx"}},
+		{"MX at a hoster with its own autoconfig", func(e *env) {
+			e.dns.add("example.test. 300 IN MX 10 mx1.mail.hoster.test.")
+			e.serve("autoconfig.mail.hoster.test:443", "/mail/config-v1.1.xml", ac)
+		}, KindMXAutoconfig, profiles.OutcomeFound, map[string]string{"thunderbird": "mx", "k9": "mx", "mailsetup": ""}},
 		{"Autodiscover through the HTTP redirect", func(e *env) {
 			e.mux("autodiscover.example.test:80").HandleFunc("/autodiscover/autodiscover.xml", func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, "https://ad.hoster.test/autodiscover/autodiscover.xml", http.StatusFound)
@@ -71,9 +75,12 @@ func TestSourceKinds(t *testing.T) {
 			e.mail("mail.example.test:465", mailOpts{proto: "smtp", implicit: true, cert: e.leaf("mail.example.test")})
 			tc.setup(e)
 			rep := e.check()
-			s, ok := sourceOf(rep, tc.kind)
-			if !ok || s.Outcome != tc.outcome {
-				t.Fatalf("%s: %+v", tc.kind, s)
+			ok := false
+			for _, s := range rep.Sources {
+				ok = ok || (s.Kind == tc.kind && s.Outcome == tc.outcome)
+			}
+			if !ok {
+				t.Fatalf("no %s answer with outcome %s: %+v", tc.kind, tc.outcome, rep.Sources)
 			}
 			for id, via := range tc.clients {
 				c := clientOf(rep, id)
