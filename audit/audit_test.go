@@ -219,3 +219,47 @@ func TestProblemCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestNeverSignsIn: the probes say only CAPABILITY/STARTTLS/LOGOUT (IMAP),
+// CAPA/STLS/QUIT (POP3) and EHLO/STARTTLS/QUIT (SMTP) — no LOGIN, USER,
+// PASS or AUTH, even to servers that offer a password before TLS.
+func TestNeverSignsIn(t *testing.T) {
+	e := newEnv(t)
+	cert := e.leaf("mail.example.test")
+	scripts := []*mailtest.Script{
+		e.mail("mail.example.test:143", mailOpts{proto: "imap", authBeforeTLS: true, cert: cert}),
+		e.mail("mail.example.test:993", mailOpts{proto: "imap", implicit: true, cert: cert}),
+		e.mail("mail.example.test:110", mailOpts{proto: "pop3", authBeforeTLS: true, cert: cert}),
+		e.mail("mail.example.test:995", mailOpts{proto: "pop3", implicit: true, cert: cert}),
+		e.mail("mail.example.test:587", mailOpts{proto: "smtp", authBeforeTLS: true, cert: cert}),
+		e.mail("mail.example.test:465", mailOpts{proto: "smtp", implicit: true, cert: cert}),
+	}
+	e.dns.add("_imap._tcp.example.test. 300 IN SRV 0 1 143 mail.example.test.",
+		"_imaps._tcp.example.test. 300 IN SRV 0 1 993 mail.example.test.",
+		"_pop3._tcp.example.test. 300 IN SRV 0 1 110 mail.example.test.",
+		"_pop3s._tcp.example.test. 300 IN SRV 0 1 995 mail.example.test.",
+		"_submission._tcp.example.test. 300 IN SRV 0 1 587 mail.example.test.",
+		"_submissions._tcp.example.test. 300 IN SRV 0 1 465 mail.example.test.")
+	rep := e.check()
+	allowed := map[string]bool{"CAPABILITY": true, "STARTTLS": true, "LOGOUT": true, "CAPA": true, "STLS": true, "QUIT": true, "EHLO": true}
+	n := 0
+	for _, s := range scripts {
+		for _, l := range s.Received() {
+			n++
+			f := strings.Fields(strings.ToUpper(l))
+			cmd := f[0]
+			if len(f) > 1 && (strings.HasPrefix(f[0], "A") || f[0] == "Z") && f[0] != "EHLO" {
+				cmd = f[1] // an IMAP tag
+			}
+			if !allowed[cmd] {
+				t.Errorf("the probe sent %q", l)
+			}
+		}
+	}
+	if n == 0 || len(rep.Servers) != 6 {
+		t.Fatalf("%d lines from %d servers", n, len(rep.Servers))
+	}
+	if p := codes(rep); len(p) == 0 || p[CodePlaintextAuthBeforeTLS].Code == "" {
+		t.Errorf("the servers offering a password before TLS were not reported: %v", p)
+	}
+}
