@@ -3,6 +3,7 @@ package audit
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -126,10 +127,13 @@ func srvZone(domain string, cfg *profiles.Config) []byte {
 	return []byte(b.String())
 }
 
-// WriteFiles writes every file into dir with fsafe (never over an existing
-// file unless replace) and returns the paths written.
+// WriteFiles writes every file into dir (made if missing) with fsafe,
+// never over an existing file unless replace, and returns the paths written.
 func WriteFiles(rep *Report, dir string, replace bool) ([]string, error) {
 	var paths []string
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
 	for _, f := range rep.Files {
 		p := filepath.Join(dir, filepath.Base(f.Name))
 		if err := fsafe.WriteFile(p, f.Content, fsafe.WriteOptions{Replace: replace}); err != nil {

@@ -96,8 +96,8 @@ func TestCheckDomainAgainstDovecot(t *testing.T) {
 		"_pop3s._tcp.corp.test. 300 IN SRV 0 1 "+p(d.POP3SPort)+" localhost.",
 		"_submissions._tcp.corp.test. 300 IN SRV 0 1 "+p(d.SubmissionsPort)+" localhost.",
 		"_submission._tcp.corp.test. 300 IN SRV 0 1 "+p(d.SubmissionPort)+" localhost.")
-	dir := t.TempDir()
-	html := filepath.Join(dir, "report.html")
+	dir := filepath.Join(t.TempDir(), "publish") // made by --out
+	html := filepath.Join(t.TempDir(), "report.html")
 	var out, errb bytes.Buffer
 	t0 := time.Now()
 	code := Main(&Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }},
