@@ -136,3 +136,20 @@ func TestFilesRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteFilesNeverOverwrites: a second --out into the same folder stops
+// at the first existing file; with replace it writes them all again.
+func TestWriteFilesNeverOverwrites(t *testing.T) {
+	rep := &Report{Files: []File{{Name: "a.xml", Content: []byte("1")}, {Name: "../b.zone", Content: []byte("2")}}}
+	dir := filepath.Join(t.TempDir(), "out")
+	paths, err := WriteFiles(rep, dir, false)
+	if err != nil || len(paths) != 2 || filepath.Dir(paths[1]) != dir {
+		t.Fatalf("%v %v (a name never leaves the folder)", paths, err)
+	}
+	if _, err := WriteFiles(rep, dir, false); err == nil {
+		t.Fatal("an existing file was replaced")
+	}
+	if _, err := WriteFiles(rep, dir, true); err != nil {
+		t.Fatal(err)
+	}
+}
