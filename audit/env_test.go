@@ -200,7 +200,7 @@ func (e *env) leaf(names ...string) *mailtest.Leaf {
 
 func (e *env) opts() Options {
 	return Options{DNS: e.dns.addr, ISPDB: "https://ispdb.test/v1.1/", RootCAs: e.ca.Pool(), Dial: e.nw.Dial,
-		Timeout: 10 * time.Second, ProbeTimeout: 2 * time.Second}
+		Timeout: 10 * time.Second, ProbeTimeout: 3 * time.Second}
 }
 
 func (e *env) check() *Report {

@@ -75,7 +75,7 @@ func TestGoldenReport(t *testing.T) {
 	e := newEnv(t)
 	e.mixed()
 	o := e.opts()
-	o.ProbeTimeout = 500 * time.Millisecond
+	o.ProbeTimeout = 3 * time.Second // generous: under -race on a busy machine a TLS probe must not time out
 	rep, err := Check(t.Context(), testDomain, o)
 	if err != nil {
 		t.Fatal(err)

@@ -112,7 +112,7 @@ func TestReportInEveryLanguage(t *testing.T) {
 	e.mixed()
 	for _, lang := range i18n.Languages {
 		o := e.opts()
-		o.Lang, o.ProbeTimeout = lang, 300*time.Millisecond
+		o.Lang, o.ProbeTimeout = lang, time.Second
 		rep, err := Check(t.Context(), testDomain, o)
 		if err != nil {
 			t.Fatal(err)
