@@ -148,3 +148,8 @@ func fail(env *Env, format string, a ...any) int {
 	fmt.Fprintln(env.Stderr, "mailsetup: "+strings.TrimPrefix(msg, "mailsetup: "))
 	return ExitUsage
 }
+
+// check-domain (issue 17) lives in checkdomain.go; its help text is checkDomainSummary.
+func init() {
+	Register(Command{Name: "check-domain", Summary: checkDomainSummary, Usage: checkDomainUsage, Run: checkDomainMain})
+}
