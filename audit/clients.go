@@ -34,7 +34,7 @@ const kindMXQueue Kind = "mx-queue"
 var tbOrder = []Kind{KindAutoconfigHTTPS, KindAutoconfigHTTPSWellKnown, KindAutoconfigHTTP, KindAutoconfigHTTPWellKnown,
 	KindISPDB, kindMXQueue, KindAutodiscoverSubdomain, KindAutodiscoverRoot, KindAutodiscoverRedirect, KindAutodiscoverSRV}
 
-var appleProviders = []string{"gmail", "google-workspace", "yahoo", "aol", "outlook", "microsoft365", "icloud", "icloud-custom-domain"}
+var appleProviders = []string{"gmail", "google-workspace", "yahoo", "aol", "outlook", "microsoft365", "icloud"}
 
 var clientRules = []client{
 	// Thunderbird: disk, provider autoconfig HTTPS then HTTP, ISPDB, MX →
