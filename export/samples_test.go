@@ -101,6 +101,17 @@ func TestK9MatchesSample(t *testing.T) {
 			t.Fatal(err)
 		}
 		a, b := xmlTokens(t, sampleData), xmlTokens(t, buf.Bytes())
+		// The sample predates the <settings> block that Thunderbird for
+		// Android's own minimal writer puts first (XmlSettingWriter.kt:60-72,
+		// thunderbird/thunderbird-android@a59bd679859d): drop it here;
+		// TestK9ImportsLikeTheApp checks it.
+		var rest []string
+		for _, tok := range b {
+			if !strings.HasPrefix(tok, "k9settings/accounts/account/settings/") {
+				rest = append(rest, tok)
+			}
+		}
+		b = rest
 		// The POP3 sample uses another UUID: compare everything else.
 		if strings.Join(a[1:], "\n") != strings.Join(b[1:], "\n") {
 			t.Errorf("%s differs:\n got %v\nwant %v", c.sample, b, a)

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"mailsetup/profiles"
@@ -129,21 +130,41 @@ func k9Security(s profiles.Security) string {
 	return "NONE"
 }
 
-func k9Auth(s profiles.Server) string {
-	switch primaryAuth(s) {
+// k9Methods are the authentication types Thunderbird for Android's
+// importer accepts (ServerSettingsDescriptions.kt, content version 95+).
+var k9Methods = []profiles.AuthMethod{profiles.AuthPassword, profiles.AuthPasswordEncrypted, profiles.AuthOAuth2, profiles.AuthClientCert, profiles.AuthNone}
+
+func k9Auth(s profiles.Server) (string, bool) {
+	a, ok := pickAuth(s, k9Methods...)
+	switch a {
 	case profiles.AuthNone:
-		return "NONE"
+		return "NONE", ok
 	case profiles.AuthPasswordEncrypted:
-		if !hasAuth(s, profiles.AuthPassword) {
-			return "CRAM_MD5"
-		}
+		return "CRAM_MD5", ok
 	case profiles.AuthOAuth2:
-		return "XOAUTH2"
+		return "XOAUTH2", ok
 	case profiles.AuthClientCert:
-		return "EXTERNAL"
+		return "EXTERNAL", ok
 	}
-	return "PLAIN"
+	return "PLAIN", ok
 }
+
+// k9AddressRE is Thunderbird for Android's EmailAddressValidator pattern
+// (legacy/core/.../EmailAddressValidator.kt:14-25): an ASCII dot-atom or
+// quoted local part and an ASCII host name. An identity whose address does
+// not match makes the whole account fail to import.
+var k9AddressRE = func() *regexp.Regexp {
+	const (
+		alpha    = `[a-zA-Z]`
+		alnum    = `[a-zA-Z0-9]`
+		atext    = "[0-9a-zA-Z!#$%&'*+\\-/=?^_`{|}~]"
+		qcontent = `([!#-\[\]-~ \t]|\\[!-~ \t])`
+		top      = `((` + alpha + `(` + alnum + `|\-|_)*` + alnum + `)|` + alpha + `)`
+		label    = `((` + alnum + `(` + alnum + `|\-|_)*` + alnum + `)|` + alnum + `)`
+		host     = `(((` + label + `\.)+` + top + `)|` + label + `)`
+	)
+	return regexp.MustCompile(`^(` + atext + `+(\.` + atext + `+)*|"` + qcontent + `+")@` + host + `$`)
+}()
 
 // K9AccountUUID is the account UUID written into .k9s files for an
 // address, lower-case as K-9 writes them.
@@ -151,12 +172,39 @@ func K9AccountUUID(email string) string {
 	return strings.ToLower(DeriveUUID("k9-account:" + strings.ToLower(email)))
 }
 
+// k9DeletePolicy is what Thunderbird for Android itself uses
+// (DefaultDeletePolicyProvider.kt: IMAP ON_DELETE, POP3 NEVER), written as
+// its settings file names them (XmlSettingWriter.kt:179-185: DELETE, NEVER).
+func k9DeletePolicy(p profiles.Protocol, opts Options) string {
+	if p == profiles.IMAP || opts.DeleteFromServer {
+		return "DELETE"
+	}
+	return "NEVER"
+}
+
 // WriteK9 writes a K-9 Mail / Thunderbird for Android settings file (.k9s,
-// format 1, content version 99). The password goes in only when asked.
+// format 1, content version 99) with the elements, in the order, of the
+// app's own minimal writer (feature/migration/qrcode/.../XmlSettingWriter.kt).
+// The password goes in only when asked. It refuses, with ErrCannotSignIn,
+// what the importer would reject or could not sign in with.
 func WriteK9(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
 	r, err := resolve(cfg, acct, opts)
 	if err != nil {
 		return err
+	}
+	if !k9AddressRE.MatchString(r.Email) {
+		return cannotSignIn("k9", "Thunderbird for Android accepts only addresses with a plain Latin (ASCII) part before the @, not "+r.Email+"; add the account in the app by hand")
+	}
+	inAuth, ok := k9Auth(r.In)
+	outAuth, ok2 := k9Auth(r.Out)
+	if !ok || !ok2 {
+		return cannotSignIn("k9", "Thunderbird for Android cannot sign in with "+authNames(r.In)+" / "+authNames(r.Out)+" (NTLM and Kerberos are not supported); ask the mail administrator for password login")
+	}
+	outUser := r.OutUser
+	if outAuth == "NONE" {
+		// SettingsImporter.kt:182-186 asks for an outgoing password when
+		// the username is not empty, even for NONE.
+		outUser = ""
 	}
 	uuid := opts.AccountUUID
 	if uuid == "" {
@@ -166,20 +214,21 @@ func WriteK9(w io.Writer, cfg *profiles.Config, acct Account, opts Options) erro
 	b.WriteString("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<k9settings version=\"99\" format=\"1\">\n  <accounts>\n")
 	fmt.Fprintf(&b, "    <account uuid=\"%s\">\n", xmlText(uuid))
 	fmt.Fprintf(&b, "      <name>%s</name>\n", xmlText(r.Email))
-	server := func(tag, typ string, s profiles.Server, user string) {
+	fmt.Fprintf(&b, "      <settings>\n        <value key=\"deletePolicy\">%s</value>\n      </settings>\n", k9DeletePolicy(r.In.Protocol, opts))
+	server := func(tag, typ string, s profiles.Server, auth, user string) {
 		fmt.Fprintf(&b, "      <%s type=\"%s\">\n", tag, typ)
 		fmt.Fprintf(&b, "        <host>%s</host>\n", xmlText(s.Host))
 		fmt.Fprintf(&b, "        <port>%d</port>\n", s.Port)
 		fmt.Fprintf(&b, "        <connection-security>%s</connection-security>\n", k9Security(s.Security))
-		fmt.Fprintf(&b, "        <authentication-type>%s</authentication-type>\n", k9Auth(s))
+		fmt.Fprintf(&b, "        <authentication-type>%s</authentication-type>\n", auth)
 		fmt.Fprintf(&b, "        <username>%s</username>\n", xmlText(user))
-		if r.Password != "" {
+		if r.Password != "" && auth != "NONE" {
 			fmt.Fprintf(&b, "        <password>%s</password>\n", xmlText(r.Password))
 		}
 		fmt.Fprintf(&b, "      </%s>\n", tag)
 	}
-	server("incoming-server", strings.ToUpper(string(r.In.Protocol)), r.In, r.InUser)
-	server("outgoing-server", "SMTP", r.Out, r.OutUser)
+	server("incoming-server", strings.ToUpper(string(r.In.Protocol)), r.In, inAuth, r.InUser)
+	server("outgoing-server", "SMTP", r.Out, outAuth, outUser)
 	b.WriteString("      <identities>\n        <identity>\n")
 	fmt.Fprintf(&b, "          <name>%s</name>\n", xmlText(r.Name))
 	fmt.Fprintf(&b, "          <email>%s</email>\n", xmlText(r.Email))
