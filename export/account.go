@@ -80,6 +80,14 @@ type resolved struct {
 	InUser   string
 	OutUser  string
 	Password string // empty unless requested
+	// DeleteFromServer is Options.DeleteFromServer.
+	DeleteFromServer bool
+}
+
+// withoutPassword is opts for writers that never hold a password.
+func withoutPassword(opts Options) Options {
+	opts.IncludePassword, opts.Password = false, ""
+	return opts
 }
 
 func resolve(cfg *profiles.Config, acct Account, opts Options) (*resolved, error) {
@@ -121,7 +129,7 @@ func resolve(cfg *profiles.Config, acct Account, opts Options) (*resolved, error
 	if err := out.Validate(); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	r := &resolved{Email: addr.String(), Domain: addr.Domain, In: in, Out: out}
+	r := &resolved{Email: addr.String(), Domain: addr.Domain, In: in, Out: out, DeleteFromServer: opts.DeleteFromServer}
 	r.Name = CleanText(acct.DisplayName)
 	if r.Name == "" {
 		r.Name = CleanText(addr.Name)

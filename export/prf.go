@@ -135,7 +135,7 @@ func boolInt(b bool) int {
 // ends; when a value is not ASCII the whole file is UTF-16LE with a BOM,
 // which Windows' INI functions read as Unicode.
 func WritePRF(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
-	r, err := resolve(cfg, acct, Options{})
+	r, err := resolve(cfg, acct, withoutPassword(opts))
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,12 @@ func WritePRF(w io.Writer, cfg *profiles.Config, acct Account, opts Options) err
 		kv("CheckNewImap", 0)
 		kv("RootFolder", "")
 	} else {
-		kv("LeaveOnServer", "0x1")
+		// LEAVE_ON_SERVER 0x1 (constants-account-management-api.md); 0 deletes.
+		if r.DeleteFromServer {
+			kv("LeaveOnServer", "0x0")
+		} else {
+			kv("LeaveOnServer", "0x1")
+		}
 	}
 	kv("SMTPServer", r.Out.Host)
 	kv("SMTPPort", r.Out.Port)

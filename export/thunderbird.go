@@ -73,7 +73,7 @@ func accountPrefs(r *resolved, k tbKeys) []Pref {
 		{srv + "login_at_startup", true},
 	}
 	if r.In.Protocol == profiles.POP3 {
-		ps = append(ps, Pref{srv + "leave_on_server", true}, Pref{srv + "download_on_biff", true})
+		ps = append(ps, Pref{srv + "leave_on_server", !r.DeleteFromServer}, Pref{srv + "download_on_biff", true})
 	}
 	ps = append(ps,
 		Pref{id + "fullName", r.Name},
@@ -164,7 +164,7 @@ func writePrefs(w io.Writer, header string, ps []Pref) error {
 // account to a profile that already has accounts. Thunderbird keeps
 // passwords outside prefs, so none is written.
 func WriteThunderbirdPrefs(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
-	r, err := resolve(cfg, acct, Options{})
+	r, err := resolve(cfg, acct, withoutPassword(opts))
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func WriteThunderbirdPrefs(w io.Writer, cfg *profiles.Config, acct Account, opts
 // installation" (zip file). Thunderbird re-keys the imported account and
 // appends it, leaving existing accounts alone.
 func WriteThunderbirdZip(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
-	r, err := resolve(cfg, acct, Options{})
+	r, err := resolve(cfg, acct, withoutPassword(opts))
 	if err != nil {
 		return err
 	}

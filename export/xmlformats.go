@@ -80,7 +80,7 @@ func autoconfigUser(user string, addr profiles.Address) string {
 // server comes first; the other incoming servers of cfg follow as
 // alternatives. It never holds a password.
 func WriteAutoconfig(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
-	r, err := resolve(cfg, acct, Options{})
+	r, err := resolve(cfg, acct, withoutPassword(opts))
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func WriteAutoconfig(w io.Writer, cfg *profiles.Config, acct Account, opts Optio
 			fmt.Fprintf(&b, "      <authentication>%s</authentication>\n", a)
 		}
 		if s.Protocol == profiles.POP3 {
-			b.WriteString("      <pop3>\n        <leaveMessagesOnServer>true</leaveMessagesOnServer>\n      </pop3>\n")
+			fmt.Fprintf(&b, "      <pop3>\n        <leaveMessagesOnServer>%t</leaveMessagesOnServer>\n      </pop3>\n", !r.DeleteFromServer)
 		}
 		fmt.Fprintf(&b, "    </%s>\n", tag)
 	}
@@ -249,7 +249,7 @@ func onOff(b bool) string {
 // https://autodiscover.<domain>/autodiscover/autodiscover.xml or point
 // classic Outlook's local-XML registry value at the file.
 func WriteAutodiscover(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
-	r, err := resolve(cfg, acct, Options{})
+	r, err := resolve(cfg, acct, withoutPassword(opts))
 	if err != nil {
 		return err
 	}
