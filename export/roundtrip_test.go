@@ -113,7 +113,11 @@ func checkRoundTrip(t *testing.T, format FormatName, v rtValues) {
 		}
 		switch format {
 		case FormatMobileconfig:
-			var got profilePlist
+			var got struct {
+				PayloadContent                                       []mailPayload
+				PayloadOrganization, PayloadType, PayloadDisplayName string
+				PayloadDescription, PayloadIdentifier, PayloadUUID   string
+			}
 			if _, err := plist.Unmarshal(buf.Bytes(), &got); err != nil {
 				t.Fatalf("plist does not parse: %v\n%s", err, buf.String())
 			}

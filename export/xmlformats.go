@@ -62,6 +62,12 @@ func autoconfigAuth(s profiles.Server, outgoing bool) []string {
 	return out
 }
 
+// tbAutoconfigMethods are the <authentication> values Thunderbird's
+// readFromXML.sys.mjs maps (incoming :148-158, outgoing :291-307; "none"
+// only outgoing): it takes the first one it knows (readAuthentication
+// :374-403) and drops a server that has none.
+var tbAutoconfigMethods = []profiles.AuthMethod{profiles.AuthPassword, profiles.AuthPasswordEncrypted, profiles.AuthOAuth2, profiles.AuthNTLM, profiles.AuthGSSAPI, profiles.AuthNone}
+
 // autoconfigUser writes the username as a placeholder when it is the
 // address (or its local part) so one file serves every user of the domain.
 func autoconfigUser(user string, addr profiles.Address) string {
@@ -83,6 +89,11 @@ func WriteAutoconfig(w io.Writer, cfg *profiles.Config, acct Account, opts Optio
 	r, err := resolve(cfg, acct, withoutPassword(opts))
 	if err != nil {
 		return err
+	}
+	for _, s := range []profiles.Server{r.In, r.Out} {
+		if _, ok := pickAuth(s, tbAutoconfigMethods...); !ok {
+			return cannotSignIn("autoconfig", "Thunderbird's autoconfig reader does not know certificate login (TLS-client-cert) and would drop "+s.String()+"; offer password or OAuth2 login as well, or set the account up by hand")
+		}
 	}
 	addr, _ := profiles.ParseAddress(r.Email)
 	var b strings.Builder
@@ -253,30 +264,35 @@ func WriteAutodiscover(w io.Writer, cfg *profiles.Config, acct Account, opts Opt
 	if err != nil {
 		return err
 	}
+	for _, s := range []profiles.Server{r.In, r.Out} {
+		if _, ok := pickAuth(s, outlookMethods...); !ok {
+			return cannotSignIn("autodiscover", "Outlook can sign in to "+s.String()+" only with "+authNames(s)+", which an Autodiscover (POX) answer cannot describe; "+outlookInstead(cfg))
+		}
+	}
 	var b strings.Builder
 	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
 	b.WriteString("<Autodiscover xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006\">\n")
 	b.WriteString("  <Response xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a\">\n")
 	fmt.Fprintf(&b, "    <User>\n      <DisplayName>%s</DisplayName>\n    </User>\n", xmlText(r.Name))
 	b.WriteString("    <Account>\n      <AccountType>email</AccountType>\n      <Action>settings</Action>\n")
+	// Only the Protocol children of Microsoft's Protocol (POX) page
+	// (learn.microsoft.com bb204278, "Protocol (POX)": Type, Server, Port,
+	// LoginName, DomainRequired, SPA, SSL, AuthRequired, UsePOPAuth,
+	// SMTPLast, …). <Encryption> is not among them; Thunderbird reads it
+	// only as "None" = plain, exactly like <SSL>off</SSL>
+	// (ExchangeAutoDiscover.sys.mjs:501-516), and otherwise decides
+	// STARTTLS versus TLS by the port, so it is left out.
 	proto := func(typ string, s profiles.Server, user string, smtp bool) {
-		enc := "None"
-		switch s.Security {
-		case profiles.SecurityTLS:
-			enc = "SSL"
-		case profiles.SecuritySTARTTLS:
-			enc = "TLS"
-		}
+		a, _ := pickAuth(s, outlookMethods...)
 		b.WriteString("      <Protocol>\n")
 		fmt.Fprintf(&b, "        <Type>%s</Type>\n", typ)
 		fmt.Fprintf(&b, "        <Server>%s</Server>\n", xmlText(s.Host))
 		fmt.Fprintf(&b, "        <Port>%d</Port>\n", s.Port)
 		fmt.Fprintf(&b, "        <LoginName>%s</LoginName>\n", xmlText(user))
 		b.WriteString("        <DomainRequired>off</DomainRequired>\n")
-		fmt.Fprintf(&b, "        <SPA>%s</SPA>\n", onOff(primaryAuth(s) == profiles.AuthNTLM))
+		fmt.Fprintf(&b, "        <SPA>%s</SPA>\n", onOff(a == profiles.AuthNTLM))
 		fmt.Fprintf(&b, "        <SSL>%s</SSL>\n", onOff(s.Security != profiles.SecurityNone))
-		fmt.Fprintf(&b, "        <Encryption>%s</Encryption>\n", enc)
-		fmt.Fprintf(&b, "        <AuthRequired>%s</AuthRequired>\n", onOff(primaryAuth(s) != profiles.AuthNone))
+		fmt.Fprintf(&b, "        <AuthRequired>%s</AuthRequired>\n", onOff(a != profiles.AuthNone))
 		if smtp {
 			fmt.Fprintf(&b, "        <UsePOPAuth>%s</UsePOPAuth>\n", onOff(user == r.InUser))
 			b.WriteString("        <SMTPLast>off</SMTPLast>\n")
