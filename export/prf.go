@@ -187,7 +187,8 @@ func prfExact(what, v string) error {
 // prefers the provider's implicit-TLS servers. The file is ASCII with CRLF
 // line ends; when a value is not ASCII the whole file is UTF-16LE with a BOM,
 // the one encoding Windows' profile (INI) functions read as Unicode whatever
-// the machine's code page (see encodePRF).
+// the machine's code page (see encodePRF). It lists the file's sections in
+// order, which is why it is one long function.
 func WritePRF(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
 	r, err := resolve(cfg, acct, withoutPassword(opts))
 	if err != nil {
