@@ -91,13 +91,15 @@ func accountPrefs(r *resolved, k tbKeys) []Pref {
 	return ps
 }
 
-// snapshotPrefs is a whole single-account prefs file.
+// snapshotPrefs is a whole single-account prefs file. It has no
+// mail.account.lastKey: without it Thunderbird takes the highest accountN
+// in use (nsMsgAccountManager.cpp:309-335, GetUniqueAccountKey), so the
+// next account it creates can never reuse account1.
 func snapshotPrefs(r *resolved) []Pref {
 	k := tbKeys{"account1", "server1", "id1", "smtp1"}
 	ps := []Pref{
 		{"mail.accountmanager.accounts", "account1"},
 		{"mail.accountmanager.defaultaccount", "account1"},
-		{"mail.account.lastKey", 1},
 		{"mail.smtpservers", "smtp1"},
 		{"mail.smtp.defaultserver", "smtp1"},
 	}
@@ -158,19 +160,28 @@ func writePrefs(w io.Writer, header string, ps []Pref) error {
 	return err
 }
 
-// WriteThunderbirdPrefs writes the user.js/prefs.js lines of a one-account
-// Thunderbird profile (keys account1, server1, id1, smtp1). Put them into a
-// fresh profile's user.js, or use the zip or the direct install to add the
-// account to a profile that already has accounts. Thunderbird keeps
+// WriteThunderbirdPrefs writes the prefs.js of a new one-account
+// Thunderbird profile (keys account1, server1, id1, smtp1), to be saved as
+// prefs.js in a new, empty profile folder while Thunderbird is closed.
+// Thunderbird reads prefs.js once at start and then writes it itself
+// (Local Folders and every account added later included), so nothing in it
+// is pinned. It must not be saved as user.js: Thunderbird applies user.js
+// again at every start, and the account list in it would then hide Local
+// Folders and make the next account reuse a key. For a profile that has
+// accounts the zip or the direct install is the way. Thunderbird keeps
 // passwords outside prefs, so none is written.
 func WriteThunderbirdPrefs(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
 	r, err := resolve(cfg, acct, withoutPassword(opts))
 	if err != nil {
 		return err
 	}
-	header := "// Thunderbird account prefs for " + strings.ReplaceAll(r.Email, "*/", "") + " (" + strings.ToUpper(string(r.In.Protocol)) + " + SMTP), made by mailsetup.\n" +
-		"// For a NEW profile: save as user.js in the profile folder while Thunderbird is closed.\n" +
-		"// For a profile with accounts: use \"mailsetup thunderbird-install\" or the thunderbird-zip export.\n"
+	header := "// Mozilla User Preferences\n" +
+		"// Thunderbird account " + strings.ReplaceAll(r.Email, "*/", "") + " (" + strings.ToUpper(string(r.In.Protocol)) + " + SMTP), made by mailsetup.\n" +
+		"// Save this file as prefs.js in a NEW, EMPTY profile folder while Thunderbird is closed\n" +
+		"// (thunderbird -ProfileManager makes one). Thunderbird reads it once and keeps it up to date itself.\n" +
+		"// Never save it as user.js: user.js is applied again at every start and would hide Local Folders\n" +
+		"// and accounts you add later. For a profile that already has accounts, use the thunderbird-zip\n" +
+		"// export (Tools > Import) or \"mailsetup thunderbird-install\".\n\n"
 	return writePrefs(w, header, snapshotPrefs(r))
 }
 
