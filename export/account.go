@@ -56,6 +56,10 @@ type Options struct {
 	// on the phone (Thunderbird for Android has no "delete after download").
 	// The zero value keeps a copy on the server. IMAP ignores it.
 	DeleteFromServer bool
+	// Lang is the language of the texts a device shows while it installs
+	// the file (the .mobileconfig names and descriptions, from
+	// assets/translations/export.<lang>.json); empty means English.
+	Lang string
 }
 
 // DefaultIdentifierPrefix is the reverse-DNS prefix of mobileconfig identifiers.

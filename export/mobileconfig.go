@@ -8,6 +8,7 @@ import (
 
 	"howett.net/plist"
 
+	"mailsetup/assets/i18n"
 	"mailsetup/profiles"
 )
 
@@ -100,9 +101,19 @@ func microsoftOAuth(s profiles.Server) bool {
 	return hasAuth(s, profiles.AuthOAuth2) && (h == "outlook.office365.com" || strings.HasSuffix(h, ".office365.com") || strings.HasSuffix(h, ".outlook.com"))
 }
 
-// MobileconfigMacNote says what a Mac user does with an Exchange OAuth
-// profile, which only iPhone and iPad install.
-const MobileconfigMacNote = "This profile is for iPhone and iPad. On a Mac, open System Settings → Internet Accounts → Microsoft Exchange, type the address and sign in in Microsoft's window."
+// MobileconfigMacNote says, in lang, what a Mac user does with an
+// Exchange OAuth profile, which only iPhone and iPad install.
+func MobileconfigMacNote(lang string) string {
+	return mcText(lang, "mac_note", "", "")
+}
+
+// mcText is a translated text the device shows during installation.
+func mcText(lang, key, email, kind string) string {
+	if lang == "" {
+		lang = i18n.Fallback
+	}
+	return i18n.T(lang, "export.mobileconfig."+key, map[string]string{"Email": email, "Kind": kind})
+}
 
 // MobileconfigIdentifier returns the top-level PayloadIdentifier used for an
 // address: installing a new profile with it replaces the old one.
@@ -154,8 +165,8 @@ func buildMobileconfig(cfg *profiles.Config, acct Account, opts Options) (*profi
 		OutgoingMailServerPortNumber:     r.Out.Port,
 		OutgoingMailServerUseSSL:         r.Out.Security != profiles.SecurityNone,
 		OutgoingMailServerUsername:       r.OutUser,
-		PayloadDescription:               "Configures the " + label + " account " + r.Email,
-		PayloadDisplayName:               r.Email + " (" + label + ")",
+		PayloadDescription:               mcText(opts.Lang, "payload_description", r.Email, label),
+		PayloadDisplayName:               mcText(opts.Lang, "payload_name", r.Email, label),
 		PayloadIdentifier:                id + ".mail",
 		PayloadType:                      "com.apple.mail.managed",
 		PayloadUUID:                      payUUID,
@@ -169,8 +180,8 @@ func buildMobileconfig(cfg *profiles.Config, acct Account, opts Options) (*profi
 	}
 	return &profilePlist{
 		PayloadContent:      []any{p},
-		PayloadDescription:  "Installs the mail account " + r.Email,
-		PayloadDisplayName:  "Mail: " + r.Email,
+		PayloadDescription:  mcText(opts.Lang, "profile_description", r.Email, ""),
+		PayloadDisplayName:  mcText(opts.Lang, "profile_name", r.Email, ""),
 		PayloadIdentifier:   id,
 		PayloadOrganization: CleanText(opts.Organization),
 		PayloadType:         "Configuration",
@@ -199,15 +210,15 @@ func easProfile(r *resolved, id string, opts Options) *profilePlist {
 			OAuth:              true,
 			SSL:                true,
 			UserName:           r.InUser,
-			PayloadDescription: "Configures the Exchange account " + r.Email + " with Microsoft sign-in",
-			PayloadDisplayName: r.Email + " (Exchange)",
+			PayloadDescription: mcText(opts.Lang, "eas_description", r.Email, "Exchange"),
+			PayloadDisplayName: mcText(opts.Lang, "payload_name", r.Email, "Exchange"),
 			PayloadIdentifier:  id + ".eas",
 			PayloadType:        "com.apple.eas.account",
 			PayloadUUID:        payUUID,
 			PayloadVersion:     1,
 		}},
-		PayloadDescription:  "Installs the mail account " + r.Email + ". " + MobileconfigMacNote,
-		PayloadDisplayName:  "Mail: " + r.Email,
+		PayloadDescription:  mcText(opts.Lang, "profile_description", r.Email, "") + ". " + MobileconfigMacNote(opts.Lang),
+		PayloadDisplayName:  mcText(opts.Lang, "profile_name", r.Email, ""),
 		PayloadIdentifier:   id,
 		PayloadOrganization: CleanText(opts.Organization),
 		PayloadType:         "Configuration",

@@ -8,6 +8,7 @@ import (
 
 	"howett.net/plist"
 
+	"mailsetup/assets/i18n"
 	"mailsetup/profiles"
 	"mailsetup/profiles/knowledge"
 )
@@ -189,6 +190,43 @@ func TestMobileconfigEveryShapeAgainstAppleSchema(t *testing.T) {
 	for _, typ := range []string{"com.apple.mail.managed", "com.apple.eas.account"} {
 		if !seen[typ] {
 			t.Errorf("no shape produced a %s payload", typ)
+		}
+	}
+}
+
+// TestMobileconfigTranslated: the names and descriptions the iPhone shows
+// while it installs the profile (PayloadDisplayName, PayloadDescription of
+// the profile and the payload) are in the person's language, from
+// assets/translations/export.<lang>.json, for all six languages.
+func TestMobileconfigTranslated(t *testing.T) {
+	cfg, addr := testConfig(t)
+	english := map[string]string{}
+	for _, lang := range i18n.Languages {
+		for _, s := range []accountShape{{"imap", cfg, Account{Address: addr, Incoming: profiles.IMAP}}, accountShapes(t)[3]} {
+			var buf bytes.Buffer
+			if err := WriteMobileconfig(&buf, s.cfg, s.acct, Options{Lang: lang}); err != nil {
+				t.Fatal(err)
+			}
+			var root map[string]any
+			if _, err := plist.Unmarshal(buf.Bytes(), &root); err != nil {
+				t.Fatal(err)
+			}
+			p := root["PayloadContent"].([]any)[0].(map[string]any)
+			texts := map[string]string{
+				"profile name": root["PayloadDisplayName"].(string), "profile description": root["PayloadDescription"].(string),
+				"payload name": p["PayloadDisplayName"].(string), "payload description": p["PayloadDescription"].(string),
+			}
+			for what, text := range texts {
+				key := s.name + " " + what
+				if strings.Contains(text, "export.mobileconfig.") || !strings.Contains(text, s.acct.Address.String()) {
+					t.Errorf("%s %s: %q is not a finished text", lang, key, text)
+				}
+				if lang == "en" {
+					english[key] = text
+				} else if text == english[key] && what != "payload name" {
+					t.Errorf("%s %s is still English: %q", lang, key, text)
+				}
+			}
 		}
 	}
 }
