@@ -370,7 +370,13 @@ func k9Shapes(t *testing.T) []struct {
 	add("pop3-delete", "ivan@example.org", pop, smtp(profiles.AuthPassword), Options{DeleteFromServer: true}, false, "DELETE", "PLAIN", "PLAIN", "ivan@example.org", 1, 1)
 	add("smtp-no-auth", "ivan@example.org", imap(), smtp(profiles.AuthNone), Options{}, false, "DELETE", "PLAIN", "NONE", "", 1, 0)
 	add("cram", "ivan@example.org", imap(profiles.AuthPasswordEncrypted), smtp(profiles.AuthPasswordEncrypted), Options{}, false, "DELETE", "CRAM_MD5", "CRAM_MD5", "ivan@example.org", 2, 2)
-	add("oauth", "ivan@example.org", imap(profiles.AuthOAuth2), smtp(profiles.AuthOAuth2), Options{}, false, "DELETE", "XOAUTH2", "XOAUTH2", "ivan@example.org", 6, 6)
+	// OAuth2 only where the app has settings for the host
+	// (app-thunderbird/src/release/.../TbOAuthConfigurationFactory.kt:22-113).
+	msIn, msOut := imap(profiles.AuthOAuth2), smtp(profiles.AuthOAuth2)
+	msIn.Host, msOut.Host = "outlook.office365.com", "smtp.office365.com"
+	add("oauth", "ivan@example.org", msIn, msOut, Options{}, false, "DELETE", "XOAUTH2", "XOAUTH2", "ivan@example.org", 6, 6)
+	add("oauth-unknown-host", "ivan@example.org", imap(profiles.AuthOAuth2), smtp(profiles.AuthOAuth2), Options{}, true, "", "", "", "", 0, 0)
+	add("oauth-unknown-host-then-password", "ivan@example.org", imap(profiles.AuthOAuth2, profiles.AuthPassword), smtp(profiles.AuthOAuth2, profiles.AuthPassword), Options{}, false, "DELETE", "PLAIN", "PLAIN", "ivan@example.org", 1, 1)
 	add("ntlm-then-password", "ivan@example.org", imap(profiles.AuthNTLM, profiles.AuthPassword), smtp(profiles.AuthNTLM, profiles.AuthPassword), Options{}, false, "DELETE", "PLAIN", "PLAIN", "ivan@example.org", 1, 1)
 	add("ntlm-only", "ivan@example.org", imap(profiles.AuthNTLM), smtp(profiles.AuthPassword), Options{}, true, "", "", "", "", 0, 0)
 	add("gssapi-only", "ivan@example.org", imap(profiles.AuthPassword), smtp(profiles.AuthGSSAPI), Options{}, true, "", "", "", "", 0, 0)

@@ -16,7 +16,7 @@ import (
 // 5 client certificate, 6 OAuth2; 3 GSSAPI and 4 NTLM throw, and
 // QrCodePayloadValidator then rejects the whole code).
 func qrAuth(s profiles.Server) (int, bool) {
-	a, ok := pickAuth(s, k9Methods...)
+	a, ok := pickAuth(s, withoutOAuthUnless(s, androidKnowsOAuth, k9Methods)...)
 	switch a {
 	case profiles.AuthNone:
 		return 0, ok
@@ -44,7 +44,7 @@ func QRPayload(cfg *profiles.Config, acct Account, opts Options) (string, error)
 	inAuth, ok := qrAuth(r.In)
 	outAuth, ok2 := qrAuth(r.Out)
 	if !ok || !ok2 {
-		return "", cannotSignIn("qr", "Thunderbird for Android's QR reader rejects the whole code for NTLM or Kerberos (GSSAPI) sign-in ("+authNames(r.In)+" / "+authNames(r.Out)+"); ask the mail administrator for password login")
+		return "", cannotSignIn("qr", "Thunderbird for Android cannot sign in with "+authNames(r.In)+" / "+authNames(r.Out)+" (its QR reader rejects the whole code for NTLM and Kerberos, and it has OAuth2 only for the providers it knows); ask the mail administrator for password login or add the account in the app")
 	}
 	proto := 0
 	if r.In.Protocol == profiles.POP3 {

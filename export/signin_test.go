@@ -61,7 +61,15 @@ func accountShapes(t *testing.T) []accountShape {
 	for i := range g.Incoming {
 		g.Incoming[i].Auth = []profiles.AuthMethod{profiles.AuthOAuth2}
 	}
+	// imap.mail.ru: Thunderbird desktop has OAuth2 for it, Android and Apple not.
 	out = append(out, accountShape{"oauth-only-other", g, Account{Address: addr, Incoming: profiles.IMAP}})
+	u := g.Clone()
+	for i := range u.Incoming {
+		u.Incoming[i].Host = "mail.example.org"
+	}
+	u.Outgoing[0].Auth = []profiles.AuthMethod{profiles.AuthOAuth2}
+	// A host no client has OAuth2 settings for.
+	out = append(out, accountShape{"oauth-only-unknown-host", u, Account{Address: addr, Incoming: profiles.IMAP}})
 	only := func(name string, m profiles.AuthMethod) {
 		c := cfg.Clone()
 		for i := range c.Incoming {
@@ -83,15 +91,21 @@ func accountShapes(t *testing.T) []accountShape {
 var wantRefused = map[FormatName][]string{
 	// com.apple.mail.managed has no OAuth, Kerberos or certificate value;
 	// Microsoft's OAuth accounts get the Exchange payload instead.
-	FormatMobileconfig: {"oauth-only-other", "client-cert-only", "gssapi-only"},
+	FormatMobileconfig: {"oauth-only-other", "oauth-only-unknown-host", "client-cert-only", "gssapi-only"},
 	// Outlook's IMAP/POP accounts: password, SPA (NTLM), SMTP none.
 	FormatPRF:          {"oauth-only-", "client-cert-only", "gssapi-only"},
 	FormatAutodiscover: {"oauth-only-", "client-cert-only", "gssapi-only"},
-	// readFromXML.sys.mjs:148-158 has no TLS-client-cert.
-	FormatAutoconfig: {"client-cert-only"},
-	// ServerSettingsDescriptions.kt:49-77 and IntValueMapper.kt:41-52.
-	FormatK9: {"gssapi-only", "ntlm-only"},
-	FormatQR: {"gssapi-only", "ntlm-only"},
+	// readFromXML.sys.mjs:148-158 has no TLS-client-cert, and
+	// readAuthentication (:388-393) drops OAuth2 for hosts without
+	// OAuth2Providers settings.
+	FormatAutoconfig: {"client-cert-only", "oauth-only-unknown-host"},
+	// OAuth2Providers.sys.mjs:64-108.
+	FormatThunderbird:    {"oauth-only-unknown-host"},
+	FormatThunderbirdZip: {"oauth-only-unknown-host"},
+	// ServerSettingsDescriptions.kt:49-77, IntValueMapper.kt:41-52 and
+	// TbOAuthConfigurationFactory.kt:22-113 (no mail.ru).
+	FormatK9: {"gssapi-only", "ntlm-only", "oauth-only-other", "oauth-only-unknown-host"},
+	FormatQR: {"gssapi-only", "ntlm-only", "oauth-only-other", "oauth-only-unknown-host"},
 }
 
 func refused(f FormatName, shape string) bool {
@@ -227,6 +241,26 @@ func TestMobileconfigTranslated(t *testing.T) {
 					t.Errorf("%s %s is still English: %q", lang, key, text)
 				}
 			}
+		}
+	}
+}
+
+// TestOAuthHostLists: Thunderbird matches the host and its parent domains
+// (OAuth2Providers.sys.mjs:586-590), Android the exact host name.
+func TestOAuthHostLists(t *testing.T) {
+	for _, c := range []struct {
+		host        string
+		tb, android bool
+	}{
+		{"imap.gmail.com", true, true}, {"IMAP.GMAIL.COM.", true, true}, {"outlook.office365.com", true, true},
+		{"smtp-mail.outlook.com", true, true}, {"imap.mail.ru", true, false}, {"imap.yandex.com", true, false},
+		{"evilgmail.com", false, false}, {"gmail.com.evil.example", false, false}, {"mail.example.org", false, false},
+	} {
+		if got := tbKnowsOAuth(c.host); got != c.tb {
+			t.Errorf("Thunderbird OAuth2 for %s = %v, want %v", c.host, got, c.tb)
+		}
+		if got := androidKnowsOAuth(c.host); got != c.android {
+			t.Errorf("Android OAuth2 for %s = %v, want %v", c.host, got, c.android)
 		}
 	}
 }

@@ -73,6 +73,9 @@ func InstallThunderbirdWith(dir string, cfg *profiles.Config, acct Account, opts
 	if err != nil {
 		return nil, err
 	}
+	if err := tbCheck("thunderbird-install", r); err != nil {
+		return nil, err
+	}
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("%w: %s is not a folder", ErrNoProfile, dir)

@@ -34,24 +34,48 @@ func tbSocket(s profiles.Security) int {
 	return 0
 }
 
-func tbAuth(s profiles.Server) int {
-	switch primaryAuth(s) {
+// tbMethods are the sign-ins Thunderbird desktop has (MailNewsTypes2.idl
+// nsMsgAuthMethod); OAuth2 only for the hosts it knows (tbKnowsOAuth).
+var tbMethods = []profiles.AuthMethod{profiles.AuthPassword, profiles.AuthPasswordEncrypted, profiles.AuthNTLM, profiles.AuthGSSAPI, profiles.AuthClientCert, profiles.AuthNone, profiles.AuthOAuth2}
+
+// tbAuth is the authMethod pref value (MailNewsTypes2.idl:78-106) of the
+// first method of s Thunderbird can use; ok is false when there is none.
+func tbAuth(s profiles.Server) (int, bool) {
+	a, ok := pickAuth(s, withoutOAuthUnless(s, tbKnowsOAuth, tbMethods)...)
+	switch a {
 	case profiles.AuthNone:
-		return 1
+		return 1, ok
 	case profiles.AuthPasswordEncrypted:
 		if !hasAuth(s, profiles.AuthPassword) {
-			return 4
+			return 4, ok
 		}
 	case profiles.AuthNTLM:
-		return 6
+		return 6, ok
 	case profiles.AuthGSSAPI:
-		return 5
+		return 5, ok
 	case profiles.AuthClientCert:
-		return 7
+		return 7, ok
 	case profiles.AuthOAuth2:
-		return 10
+		return 10, ok
 	}
-	return 3
+	return 3, ok
+}
+
+// tbCheck refuses an account Thunderbird could not sign in to: OAuth2 as
+// the only method on a host Thunderbird has no OAuth2 settings for.
+func tbCheck(format string, r *resolved) error {
+	for _, s := range []profiles.Server{r.In, r.Out} {
+		if _, ok := tbAuth(s); !ok {
+			return cannotSignIn(format, "Thunderbird can sign in to "+s.Host+" only with "+authNames(s)+", and it has OAuth2 only for the providers it knows (OAuth2Providers); add the account in Thunderbird by hand")
+		}
+	}
+	return nil
+}
+
+// tbAuthValue is tbAuth's value; callers checked with tbCheck.
+func tbAuthValue(s profiles.Server) int {
+	v, _ := tbAuth(s)
+	return v
 }
 
 // accountPrefs returns the server, identity and SMTP prefs of r under keys k
@@ -67,7 +91,7 @@ func accountPrefs(r *resolved, k tbKeys) []Pref {
 		{srv + "hostname", r.In.Host},
 		{srv + "port", r.In.Port},
 		{srv + "socketType", tbSocket(r.In.Security)},
-		{srv + "authMethod", tbAuth(r.In)},
+		{srv + "authMethod", tbAuthValue(r.In)},
 		{srv + "userName", r.InUser},
 		{srv + "name", r.Email},
 		{srv + "login_at_startup", true},
@@ -84,7 +108,7 @@ func accountPrefs(r *resolved, k tbKeys) []Pref {
 		Pref{smtp + "hostname", r.Out.Host},
 		Pref{smtp + "port", r.Out.Port},
 		Pref{smtp + "try_ssl", tbSocket(r.Out.Security)},
-		Pref{smtp + "authMethod", tbAuth(r.Out)},
+		Pref{smtp + "authMethod", tbAuthValue(r.Out)},
 		Pref{smtp + "username", r.OutUser},
 		Pref{smtp + "description", r.Provider},
 	)
@@ -175,6 +199,9 @@ func WriteThunderbirdPrefs(w io.Writer, cfg *profiles.Config, acct Account, opts
 	if err != nil {
 		return err
 	}
+	if err := tbCheck("thunderbird", r); err != nil {
+		return err
+	}
 	header := "// Mozilla User Preferences\n" +
 		"// Thunderbird account " + strings.ReplaceAll(r.Email, "*/", "") + " (" + strings.ToUpper(string(r.In.Protocol)) + " + SMTP), made by mailsetup.\n" +
 		"// Save this file as prefs.js in a NEW, EMPTY profile folder while Thunderbird is closed\n" +
@@ -192,6 +219,9 @@ func WriteThunderbirdPrefs(w io.Writer, cfg *profiles.Config, acct Account, opts
 func WriteThunderbirdZip(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
 	r, err := resolve(cfg, acct, withoutPassword(opts))
 	if err != nil {
+		return err
+	}
+	if err := tbCheck("thunderbird-zip", r); err != nil {
 		return err
 	}
 	var prefs bytes.Buffer

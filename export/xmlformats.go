@@ -91,8 +91,8 @@ func WriteAutoconfig(w io.Writer, cfg *profiles.Config, acct Account, opts Optio
 		return err
 	}
 	for _, s := range []profiles.Server{r.In, r.Out} {
-		if _, ok := pickAuth(s, tbAutoconfigMethods...); !ok {
-			return cannotSignIn("autoconfig", "Thunderbird's autoconfig reader does not know certificate login (TLS-client-cert) and would drop "+s.String()+"; offer password or OAuth2 login as well, or set the account up by hand")
+		if _, ok := pickAuth(s, withoutOAuthUnless(s, tbKnowsOAuth, tbAutoconfigMethods)...); !ok {
+			return cannotSignIn("autoconfig", "Thunderbird's autoconfig reader would drop "+s.String()+": it does not know certificate login (TLS-client-cert), and OAuth2 only for the providers it knows (readFromXML.sys.mjs readAuthentication); offer password login as well, or set the account up by hand")
 		}
 	}
 	addr, _ := profiles.ParseAddress(r.Email)
@@ -146,7 +146,7 @@ func k9Security(s profiles.Security) string {
 var k9Methods = []profiles.AuthMethod{profiles.AuthPassword, profiles.AuthPasswordEncrypted, profiles.AuthOAuth2, profiles.AuthClientCert, profiles.AuthNone}
 
 func k9Auth(s profiles.Server) (string, bool) {
-	a, ok := pickAuth(s, k9Methods...)
+	a, ok := pickAuth(s, withoutOAuthUnless(s, androidKnowsOAuth, k9Methods)...)
 	switch a {
 	case profiles.AuthNone:
 		return "NONE", ok
@@ -209,7 +209,7 @@ func WriteK9(w io.Writer, cfg *profiles.Config, acct Account, opts Options) erro
 	inAuth, ok := k9Auth(r.In)
 	outAuth, ok2 := k9Auth(r.Out)
 	if !ok || !ok2 {
-		return cannotSignIn("k9", "Thunderbird for Android cannot sign in with "+authNames(r.In)+" / "+authNames(r.Out)+" (NTLM and Kerberos are not supported); ask the mail administrator for password login")
+		return cannotSignIn("k9", "Thunderbird for Android cannot sign in with "+authNames(r.In)+" / "+authNames(r.Out)+" (it has no NTLM or Kerberos, and OAuth2 only for the providers it knows); ask the mail administrator for password login or add the account in the app")
 	}
 	outUser := r.OutUser
 	if outAuth == "NONE" {
