@@ -107,6 +107,13 @@ func MobileconfigMacNote(lang string) string {
 	return mcText(lang, "mac_note", "", "")
 }
 
+// MobileconfigIsExchange reports whether the account's .mobileconfig is the
+// Exchange OAuth profile (iPhone and iPad only; show MobileconfigMacNote).
+func MobileconfigIsExchange(cfg *profiles.Config, acct Account) bool {
+	p, err := buildMobileconfig(cfg, acct, Options{})
+	return err == nil && p.TargetDeviceType == 1
+}
+
 // mcText is a translated text the device shows during installation.
 func mcText(lang, key, email, kind string) string {
 	if lang == "" {

@@ -3,6 +3,8 @@ package export
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -138,12 +140,32 @@ func TestNoExportThatCannotSignIn(t *testing.T) {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
 				}
+				if f.Name == FormatMobileconfig {
+					if got, want := MobileconfigIsExchange(s.cfg, s.acct), strings.HasPrefix(s.name, "oauth-only-") && s.name != "oauth-only-other" && s.name != "oauth-only-unknown-host"; got != want {
+						t.Errorf("MobileconfigIsExchange = %v, want %v", got, want)
+					}
+				}
 				if f.Name == FormatPRF || f.Name == FormatMobileconfig {
 					if bytes.Contains(buf.Bytes(), []byte("EmailAuthPassword")) && strings.HasPrefix(s.name, "oauth-only") {
 						t.Error("a password profile for an OAuth-only provider")
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestInstallRefusesWhatThunderbirdCannotSignIn: the direct install
+// follows the same rule as the Thunderbird prefs and zip.
+func TestInstallRefusesWhatThunderbirdCannotSignIn(t *testing.T) {
+	for _, s := range accountShapes(t) {
+		dir := t.TempDir()
+		_, err := InstallThunderbird(dir, s.cfg, s.acct)
+		if refused(FormatThunderbird, s.name) != errors.Is(err, ErrCannotSignIn) {
+			t.Errorf("%s: install error %v", s.name, err)
+		}
+		if _, statErr := os.Stat(filepath.Join(dir, "prefs.js")); (statErr == nil) == (err != nil) {
+			t.Errorf("%s: prefs.js written=%v with error %v", s.name, statErr == nil, err)
 		}
 	}
 }
