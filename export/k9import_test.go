@@ -438,3 +438,43 @@ func TestK9ImportsLikeTheApp(t *testing.T) {
 		})
 	}
 }
+
+// TestAndroidPasswordOnlyForPasswordLogin: with IncludePassword the
+// password goes only to servers that sign in with it.
+func TestAndroidPasswordOnlyForPasswordLogin(t *testing.T) {
+	for _, c := range k9Shapes(t) {
+		if c.refused {
+			continue
+		}
+		opts := c.opts
+		opts.IncludePassword, opts.Password = true, "s3cret"
+		var buf bytes.Buffer
+		if err := WriteK9(&buf, c.cfg, c.acct, opts); err != nil {
+			t.Fatal(err)
+		}
+		accs, err := k9Import(buf.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []*k9Server{accs[0].Incoming, accs[0].Outgoing} {
+			want := s.Auth == "PLAIN" || s.Auth == "CRAM_MD5"
+			if (s.Password != nil) != want {
+				t.Errorf("%s: %s server with %s has password=%v", c.name, s.Type, s.Auth, s.Password != nil)
+			}
+		}
+		payload, err := QRPayload(c.cfg, c.acct, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := qrImport(payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := q.InAuth == 1 || q.InAuth == 2; (q.InPassword != nil) != want {
+			t.Errorf("%s: QR incoming auth %d has password=%v", c.name, q.InAuth, q.InPassword != nil)
+		}
+		if c.qrOut == 0 && strings.Count(payload, "s3cret") > 1 {
+			t.Errorf("%s: QR carries the password for an SMTP server without login", c.name)
+		}
+	}
+}

@@ -52,8 +52,13 @@ func QRPayload(cfg *profiles.Config, acct Account, opts Options) (string, error)
 	}
 	in := []any{proto, r.In.Host, r.In.Port, tbSocket(r.In.Security), inAuth, r.InUser, r.Email}
 	out := []any{0, r.Out.Host, r.Out.Port, tbSocket(r.Out.Security), outAuth, r.OutUser}
-	if r.Password != "" {
+	// The password goes only with password methods (1, 2); for none,
+	// client certificate and OAuth2 it would be a secret in a picture for
+	// nothing.
+	if r.Password != "" && (inAuth == 1 || inAuth == 2) {
 		in = append(in, r.Password)
+	}
+	if r.Password != "" && (outAuth == 1 || outAuth == 2) {
 		out = append(out, r.Password)
 	}
 	payload := []any{1, []int{1, 1}, in, []any{[]any{out, []any{r.Email, r.Name}}}}

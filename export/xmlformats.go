@@ -233,7 +233,9 @@ func WriteK9(w io.Writer, cfg *profiles.Config, acct Account, opts Options) erro
 		fmt.Fprintf(&b, "        <connection-security>%s</connection-security>\n", k9Security(s.Security))
 		fmt.Fprintf(&b, "        <authentication-type>%s</authentication-type>\n", auth)
 		fmt.Fprintf(&b, "        <username>%s</username>\n", xmlText(user))
-		if r.Password != "" && auth != "NONE" {
+		// Only password methods carry the password (the app never uses it
+		// for NONE, XOAUTH2 or EXTERNAL).
+		if r.Password != "" && (auth == "PLAIN" || auth == "CRAM_MD5") {
 			fmt.Fprintf(&b, "        <password>%s</password>\n", xmlText(r.Password))
 		}
 		fmt.Fprintf(&b, "      </%s>\n", tag)
