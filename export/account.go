@@ -260,18 +260,3 @@ func authNames(s profiles.Server) string {
 func cannotSignIn(format, why string) error {
 	return fmt.Errorf("%w: %s: %s", ErrCannotSignIn, format, why)
 }
-
-// primaryAuth returns the first authentication usable in a file: password
-// methods, NTLM, none; OAuth2 falls back to the password when listed.
-func primaryAuth(s profiles.Server) profiles.AuthMethod {
-	if len(s.Auth) == 0 {
-		return profiles.AuthPassword
-	}
-	for _, a := range s.Auth {
-		switch a {
-		case profiles.AuthPassword, profiles.AuthPasswordEncrypted, profiles.AuthNTLM, profiles.AuthNone, profiles.AuthOAuth2, profiles.AuthClientCert, profiles.AuthGSSAPI:
-			return a
-		}
-	}
-	return profiles.AuthPassword
-}
