@@ -140,7 +140,7 @@ func InstallThunderbirdWith(dir string, cfg *profiles.Config, acct Account, opts
 			return nil, err
 		}
 	}
-	if err := writeKeeping(target, append(append([]byte{}, old...), add.Bytes()...), info); err != nil {
+	if err := writeKeeping(target, append(append([]byte{}, old...), add.Bytes()...), info, st); err != nil {
 		return nil, fmt.Errorf("export: writing prefs.js: %w", err)
 	}
 	return res, nil
@@ -260,13 +260,14 @@ func prefsTarget(path string) (string, os.FileInfo, error) {
 }
 
 // writeKeeping replaces path atomically (fsafe.WriteFile) and gives the new
-// file the old one's mode and, when run as root, its owner.
-func writeKeeping(path string, data []byte, old os.FileInfo) error {
+// file the old one's mode and, when run as root, its owner; a new prefs.js
+// (old is nil) stays 0600 and gets the profile folder's owner.
+func writeKeeping(path string, data []byte, old, folder os.FileInfo) error {
 	if err := fsafe.WriteFile(path, data, fsafe.WriteOptions{Replace: true, Secret: true}); err != nil {
 		return err
 	}
 	if old == nil {
-		return nil
+		return keepOwner(path, folder)
 	}
 	if err := os.Chmod(path, old.Mode().Perm()); err != nil {
 		return err

@@ -164,6 +164,22 @@ func TestInstallKeepsPrefsFile(t *testing.T) {
 			t.Log("not root: the owner part of this case did not run")
 		}
 	})
+	t.Run("new-prefs-gets-folder-owner", func(t *testing.T) {
+		if os.Geteuid() != 0 {
+			t.Skip("needs root to give files away")
+		}
+		dir := t.TempDir()
+		if err := os.Chown(dir, 1000, 1000); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := InstallThunderbird(dir, cfg, acct); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := os.Stat(filepath.Join(dir, "prefs.js"))
+		if s := st.Sys().(*syscall.Stat_t); s.Uid != 1000 || st.Mode().Perm() != 0o600 {
+			t.Errorf("new prefs.js owner %d mode %v, want the folder's owner 1000 and 0600", s.Uid, st.Mode().Perm())
+		}
+	})
 	t.Run("symlink", func(t *testing.T) {
 		base := t.TempDir()
 		dir := filepath.Join(base, "profile")
