@@ -169,6 +169,21 @@ func TestThunderbirdRoutesKeepAccounts(t *testing.T) {
 			expect(t, prof, round, start(t, home, prof, nil), append(oldAccs, newAcc)...)
 		}
 	})
+	// A prefs.js with a UTF-8 BOM and CRLF line ends (edited in Notepad):
+	// the install appends in the file's line ends, and Thunderbird loads
+	// the old accounts and the new one.
+	t.Run("install-bom-crlf", func(t *testing.T) {
+		home, prof := newProfile(t, "\xEF\xBB\xBF"+strings.ReplaceAll(twoAccountPrefs, "\n", "\r\n"))
+		if _, err := InstallThunderbird(prof, cfg, acct); err != nil {
+			t.Fatal(err)
+		}
+		live := start(t, home, prof, nil)
+		for _, w := range append(oldAccs, newAcc) {
+			if has(live, w) != 1 {
+				t.Errorf("Thunderbird loaded %q %d times: %v", w, has(live, w), live)
+			}
+		}
+	})
 	// Observed with Thunderbird 140 (Debian): with the lines in user.js,
 	// every start resets mail.accountmanager.accounts to "account1" and
 	// Thunderbird re-creates the Local Folders account under a new key
