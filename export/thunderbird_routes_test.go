@@ -184,7 +184,7 @@ func TestThunderbirdRoutesKeepAccounts(t *testing.T) {
 			}
 		}
 	})
-	// Observed with Thunderbird 140 (Debian): with the lines in user.js,
+	// Observed with Thunderbird 153.8 ESR (Debian 12): with the lines in user.js,
 	// every start resets mail.accountmanager.accounts to "account1" and
 	// Thunderbird re-creates the Local Folders account under a new key
 	// (account2, account3, account4…); an account added between starts
