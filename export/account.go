@@ -49,6 +49,17 @@ type Options struct {
 	// ModTime is the modification time stored in zip entries; zero means
 	// 1980-01-01 00:00 UTC so that the zip is byte-for-byte reproducible.
 	ModTime time.Time
+	// DeleteFromServer turns off "leave a copy on the server" for a POP3
+	// account: the PRF, Thunderbird (prefs, zip, install) and autoconfig
+	// writers let the client delete a message from the server once it is
+	// downloaded, and the .k9s deletes it from the server when it is deleted
+	// on the phone (Thunderbird for Android has no "delete after download").
+	// The zero value keeps a copy on the server. IMAP ignores it.
+	DeleteFromServer bool
+	// Lang is the language of the texts a device shows while it installs
+	// the file (the .mobileconfig names and descriptions, from
+	// assets/translations/export.<lang>.json); empty means English.
+	Lang string
 }
 
 // DefaultIdentifierPrefix is the reverse-DNS prefix of mobileconfig identifiers.
@@ -56,6 +67,12 @@ const DefaultIdentifierPrefix = "app.mailsetup"
 
 // ErrNoServer means the Config lacks the incoming or outgoing server needed.
 var ErrNoServer = errors.New("export: no server")
+
+// ErrCannotSignIn means the file would import but the client could never
+// sign in with it (for example a password profile for a provider that only
+// allows OAuth2): nothing is written, and the wrapped message says what to
+// do instead.
+var ErrCannotSignIn = errors.New("export: the client could not sign in with this file")
 
 // resolved is an Account with its servers chosen and usernames expanded.
 type resolved struct {
@@ -67,6 +84,14 @@ type resolved struct {
 	InUser   string
 	OutUser  string
 	Password string // empty unless requested
+	// DeleteFromServer is Options.DeleteFromServer.
+	DeleteFromServer bool
+}
+
+// withoutPassword is opts for writers that never hold a password.
+func withoutPassword(opts Options) Options {
+	opts.IncludePassword, opts.Password = false, ""
+	return opts
 }
 
 func resolve(cfg *profiles.Config, acct Account, opts Options) (*resolved, error) {
@@ -108,7 +133,7 @@ func resolve(cfg *profiles.Config, acct Account, opts Options) (*resolved, error
 	if err := out.Validate(); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	r := &resolved{Email: addr.String(), Domain: addr.Domain, In: in, Out: out}
+	r := &resolved{Email: addr.String(), Domain: addr.Domain, In: in, Out: out, DeleteFromServer: opts.DeleteFromServer}
 	r.Name = CleanText(acct.DisplayName)
 	if r.Name == "" {
 		r.Name = CleanText(addr.Name)
@@ -204,17 +229,34 @@ func hasAuth(s profiles.Server, m profiles.AuthMethod) bool {
 	return false
 }
 
-// primaryAuth returns the first authentication usable in a file: password
-// methods, NTLM, none; OAuth2 falls back to the password when listed.
-func primaryAuth(s profiles.Server) profiles.AuthMethod {
+// pickAuth returns the first of the server's sign-in methods that the
+// target client can use (an empty list means the password). ok is false when
+// the client supports none of them.
+func pickAuth(s profiles.Server, supported ...profiles.AuthMethod) (profiles.AuthMethod, bool) {
 	if len(s.Auth) == 0 {
-		return profiles.AuthPassword
+		s.Auth = []profiles.AuthMethod{profiles.AuthPassword}
 	}
 	for _, a := range s.Auth {
-		switch a {
-		case profiles.AuthPassword, profiles.AuthPasswordEncrypted, profiles.AuthNTLM, profiles.AuthNone, profiles.AuthOAuth2, profiles.AuthClientCert, profiles.AuthGSSAPI:
-			return a
+		for _, x := range supported {
+			if a == x {
+				return a, true
+			}
 		}
 	}
-	return profiles.AuthPassword
+	return "", false
+}
+
+// authNames lists a server's methods for an error message ("ntlm, gssapi").
+func authNames(s profiles.Server) string {
+	var n []string
+	for _, a := range s.Auth {
+		n = append(n, string(a))
+	}
+	return strings.Join(n, ", ")
+}
+
+// cannotSignIn returns ErrCannotSignIn for format with the sentence why and
+// what to do instead.
+func cannotSignIn(format, why string) error {
+	return fmt.Errorf("%w: %s: %s", ErrCannotSignIn, format, why)
 }

@@ -48,7 +48,7 @@ type Format struct {
 var Formats = []Format{
 	{FormatMobileconfig, ".mobileconfig", "application/x-apple-aspen-config", "Apple configuration profile for iPhone, iPad and Mac (Apple Mail)", false, true, WriteMobileconfig},
 	{FormatPRF, ".prf", "application/octet-stream", "Outlook profile file for classic Outlook for Windows (not the new Outlook)", false, false, WritePRF},
-	{FormatThunderbird, ".js", "text/javascript; charset=utf-8", "Thunderbird prefs (user.js) for a new Thunderbird profile", false, false, WriteThunderbirdPrefs},
+	{FormatThunderbird, ".js", "text/javascript; charset=utf-8", "Thunderbird prefs.js for a new, empty Thunderbird profile (save as prefs.js, never as user.js)", false, false, WriteThunderbirdPrefs},
 	{FormatThunderbirdZip, ".zip", "application/zip", "Thunderbird profile zip for Tools → Import → from another Thunderbird installation", true, false, WriteThunderbirdZip},
 	{FormatAutoconfig, ".xml", "application/xml; charset=utf-8", "Autoconfig file (clientConfig 1.1) to host at autoconfig.<domain>", false, false, WriteAutoconfig},
 	{FormatK9, ".k9s", "application/xml; charset=utf-8", "K-9 Mail / Thunderbird for Android settings file", false, true, WriteK9},
@@ -101,7 +101,7 @@ func FileName(f Format, acct Account, cfg *profiles.Config) string {
 	case FormatAutodiscover:
 		return "autodiscover.xml"
 	case FormatThunderbird:
-		return "user.js"
+		return "prefs.js"
 	}
 	if acct.Incoming != "" {
 		base += "-" + string(acct.Incoming)

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 
 	"howett.net/plist"
 
+	"mailsetup/assets/i18n"
 	"mailsetup/profiles"
 )
 
@@ -38,31 +40,86 @@ type mailPayload struct {
 	PayloadVersion                         int    `plist:"PayloadVersion"`
 }
 
-// profilePlist is the top-level Configuration dictionary (TopLevel.yaml).
-type profilePlist struct {
-	PayloadContent           []mailPayload `plist:"PayloadContent"`
-	PayloadDescription       string        `plist:"PayloadDescription"`
-	PayloadDisplayName       string        `plist:"PayloadDisplayName"`
-	PayloadIdentifier        string        `plist:"PayloadIdentifier"`
-	PayloadOrganization      string        `plist:"PayloadOrganization,omitempty"`
-	PayloadRemovalDisallowed bool          `plist:"PayloadRemovalDisallowed"`
-	PayloadType              string        `plist:"PayloadType"`
-	PayloadUUID              string        `plist:"PayloadUUID"`
-	PayloadVersion           int           `plist:"PayloadVersion"`
+// easPayload is a com.apple.eas.account payload (Apple's
+// com.apple.eas.account.yaml) that signs in with OAuth: Microsoft's
+// Outlook.com and Microsoft 365 allow no password login over IMAP/SMTP, and
+// com.apple.mail.managed has no OAuth value. iOS 12+/visionOS only; macOS
+// does not have this payload ("introduced: n/a").
+type easPayload struct {
+	EmailAddress       string `plist:"EmailAddress"`
+	Host               string `plist:"Host"`
+	OAuth              bool   `plist:"OAuth"`
+	SSL                bool   `plist:"SSL"`
+	UserName           string `plist:"UserName"`
+	PayloadDescription string `plist:"PayloadDescription"`
+	PayloadDisplayName string `plist:"PayloadDisplayName"`
+	PayloadIdentifier  string `plist:"PayloadIdentifier"`
+	PayloadType        string `plist:"PayloadType"`
+	PayloadUUID        string `plist:"PayloadUUID"`
+	PayloadVersion     int    `plist:"PayloadVersion"`
 }
 
-func appleAuth(s profiles.Server) string {
-	switch primaryAuth(s) {
+// profilePlist is the top-level Configuration dictionary (TopLevel.yaml).
+type profilePlist struct {
+	PayloadContent           []any  `plist:"PayloadContent"`
+	PayloadDescription       string `plist:"PayloadDescription"`
+	PayloadDisplayName       string `plist:"PayloadDisplayName"`
+	PayloadIdentifier        string `plist:"PayloadIdentifier"`
+	PayloadOrganization      string `plist:"PayloadOrganization,omitempty"`
+	PayloadRemovalDisallowed bool   `plist:"PayloadRemovalDisallowed"`
+	PayloadType              string `plist:"PayloadType"`
+	PayloadUUID              string `plist:"PayloadUUID"`
+	PayloadVersion           int    `plist:"PayloadVersion"`
+	// TargetDeviceType 1 (iPhone/iPad) keeps an Exchange OAuth profile off
+	// the Mac, which has no com.apple.eas.account payload.
+	TargetDeviceType int `plist:"TargetDeviceType,omitempty"`
+}
+
+// appleMethods are com.apple.mail.managed's authentication values
+// (IncomingMailServerAuthentication rangelist: EmailAuthNone,
+// EmailAuthPassword, EmailAuthCRAMMD5, EmailAuthNTLM, EmailAuthHTTPMD5).
+var appleMethods = []profiles.AuthMethod{profiles.AuthPassword, profiles.AuthPasswordEncrypted, profiles.AuthNTLM, profiles.AuthNone}
+
+func appleAuth(s profiles.Server) (string, bool) {
+	a, ok := pickAuth(s, appleMethods...)
+	switch a {
 	case profiles.AuthNone:
-		return "EmailAuthNone"
+		return "EmailAuthNone", ok
 	case profiles.AuthNTLM:
-		return "EmailAuthNTLM"
+		return "EmailAuthNTLM", ok
 	case profiles.AuthPasswordEncrypted:
-		if !hasAuth(s, profiles.AuthPassword) {
-			return "EmailAuthCRAMMD5"
-		}
+		return "EmailAuthCRAMMD5", ok
 	}
-	return "EmailAuthPassword"
+	return "EmailAuthPassword", ok
+}
+
+// microsoftOAuth reports whether s is Microsoft's Exchange Online
+// (Outlook.com, Hotmail, Live, Microsoft 365), which Apple's Exchange
+// payload reaches with OAuth.
+func microsoftOAuth(s profiles.Server) bool {
+	h := strings.ToLower(s.Host)
+	return hasAuth(s, profiles.AuthOAuth2) && (h == "outlook.office365.com" || strings.HasSuffix(h, ".office365.com") || strings.HasSuffix(h, ".outlook.com"))
+}
+
+// MobileconfigMacNote says, in lang, what a Mac user does with an
+// Exchange OAuth profile, which only iPhone and iPad install.
+func MobileconfigMacNote(lang string) string {
+	return mcText(lang, "mac_note", "", "")
+}
+
+// MobileconfigIsExchange reports whether the account's .mobileconfig is the
+// Exchange OAuth profile (iPhone and iPad only; show MobileconfigMacNote).
+func MobileconfigIsExchange(cfg *profiles.Config, acct Account) bool {
+	p, err := buildMobileconfig(cfg, acct, Options{})
+	return err == nil && p.TargetDeviceType == 1
+}
+
+// mcText is a translated text the device shows during installation.
+func mcText(lang, key, email, kind string) string {
+	if lang == "" {
+		lang = i18n.Fallback
+	}
+	return i18n.T(lang, "export.mobileconfig."+key, map[string]string{"Email": email, "Kind": kind})
 }
 
 // MobileconfigIdentifier returns the top-level PayloadIdentifier used for an
@@ -84,6 +141,14 @@ func buildMobileconfig(cfg *profiles.Config, acct Account, opts Options) (*profi
 		kind, label = "EmailTypePOP", "POP"
 	}
 	id := MobileconfigIdentifier(opts.IdentifierPrefix, r.Email)
+	inAuth, ok := appleAuth(r.In)
+	outAuth, ok2 := appleAuth(r.Out)
+	if !ok || !ok2 {
+		if microsoftOAuth(r.In) {
+			return easProfile(r, id, opts), nil
+		}
+		return nil, cannotSignIn("mobileconfig", "Apple Mail cannot sign in to "+r.In.Host+" with "+authNames(r.In)+" / "+authNames(r.Out)+" from a profile; on the iPhone, iPad or Mac add the account in Settings → Mail → Accounts → Add Account and sign in there")
+	}
 	profUUID := opts.ProfileUUID
 	if profUUID == "" {
 		profUUID = DeriveUUID("mobileconfig-profile:" + id)
@@ -97,18 +162,18 @@ func buildMobileconfig(cfg *profiles.Config, acct Account, opts Options) (*profi
 		EmailAccountName:                 r.Name,
 		EmailAccountType:                 kind,
 		EmailAddress:                     r.Email,
-		IncomingMailServerAuthentication: appleAuth(r.In),
+		IncomingMailServerAuthentication: inAuth,
 		IncomingMailServerHostName:       r.In.Host,
 		IncomingMailServerPortNumber:     r.In.Port,
 		IncomingMailServerUseSSL:         r.In.Security != profiles.SecurityNone,
 		IncomingMailServerUsername:       r.InUser,
-		OutgoingMailServerAuthentication: appleAuth(r.Out),
+		OutgoingMailServerAuthentication: outAuth,
 		OutgoingMailServerHostName:       r.Out.Host,
 		OutgoingMailServerPortNumber:     r.Out.Port,
 		OutgoingMailServerUseSSL:         r.Out.Security != profiles.SecurityNone,
 		OutgoingMailServerUsername:       r.OutUser,
-		PayloadDescription:               "Configures the " + label + " account " + r.Email,
-		PayloadDisplayName:               r.Email + " (" + label + ")",
+		PayloadDescription:               mcText(opts.Lang, "payload_description", r.Email, label),
+		PayloadDisplayName:               mcText(opts.Lang, "payload_name", r.Email, label),
 		PayloadIdentifier:                id + ".mail",
 		PayloadType:                      "com.apple.mail.managed",
 		PayloadUUID:                      payUUID,
@@ -121,9 +186,9 @@ func buildMobileconfig(cfg *profiles.Config, acct Account, opts Options) (*profi
 		p.OutgoingPasswordSameAsIncomingPassword = r.InUser == r.OutUser
 	}
 	return &profilePlist{
-		PayloadContent:      []mailPayload{p},
-		PayloadDescription:  "Installs the mail account " + r.Email,
-		PayloadDisplayName:  "Mail: " + r.Email,
+		PayloadContent:      []any{p},
+		PayloadDescription:  mcText(opts.Lang, "profile_description", r.Email, ""),
+		PayloadDisplayName:  mcText(opts.Lang, "profile_name", r.Email, ""),
 		PayloadIdentifier:   id,
 		PayloadOrganization: CleanText(opts.Organization),
 		PayloadType:         "Configuration",
@@ -132,8 +197,49 @@ func buildMobileconfig(cfg *profiles.Config, acct Account, opts Options) (*profi
 	}, nil
 }
 
+// easProfile is the iPhone/iPad profile of a Microsoft OAuth-only account:
+// one com.apple.eas.account payload with OAuth and no password (Apple:
+// "If enabled, don't specify a password"), so the device opens Microsoft's
+// sign-in page during installation.
+func easProfile(r *resolved, id string, opts Options) *profilePlist {
+	payUUID := opts.PayloadUUID
+	if payUUID == "" {
+		payUUID = DeriveUUID("mobileconfig-eas:" + id)
+	}
+	profUUID := opts.ProfileUUID
+	if profUUID == "" {
+		profUUID = DeriveUUID("mobileconfig-profile:" + id)
+	}
+	return &profilePlist{
+		PayloadContent: []any{easPayload{
+			EmailAddress:       r.Email,
+			Host:               "outlook.office365.com",
+			OAuth:              true,
+			SSL:                true,
+			UserName:           r.InUser,
+			PayloadDescription: mcText(opts.Lang, "eas_description", r.Email, "Exchange"),
+			PayloadDisplayName: mcText(opts.Lang, "payload_name", r.Email, "Exchange"),
+			PayloadIdentifier:  id + ".eas",
+			PayloadType:        "com.apple.eas.account",
+			PayloadUUID:        payUUID,
+			PayloadVersion:     1,
+		}},
+		PayloadDescription:  mcText(opts.Lang, "profile_description", r.Email, "") + ". " + MobileconfigMacNote(opts.Lang),
+		PayloadDisplayName:  mcText(opts.Lang, "profile_name", r.Email, ""),
+		PayloadIdentifier:   id,
+		PayloadOrganization: CleanText(opts.Organization),
+		PayloadType:         "Configuration",
+		PayloadUUID:         profUUID,
+		PayloadVersion:      1,
+		TargetDeviceType:    1,
+	}
+}
+
 // WriteMobileconfig writes an Apple configuration profile with one
-// com.apple.mail.managed payload (IMAP or POP). The password goes in only
+// com.apple.mail.managed payload (IMAP or POP), or, for Microsoft's
+// OAuth-only accounts, one com.apple.eas.account payload with OAuth for
+// iPhone and iPad (see MobileconfigMacNote). Other accounts Apple Mail could
+// not sign in to are refused with ErrCannotSignIn. The password goes in only
 // with opts.IncludePassword; with opts.Signer the profile is CMS-signed (DER).
 func WriteMobileconfig(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
 	prof, err := buildMobileconfig(cfg, acct, opts)

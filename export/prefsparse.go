@@ -28,6 +28,9 @@ func ParsePrefs(data []byte) ([]ParsedPref, error) {
 	var out []ParsedPref
 	for {
 		p.skipSpace()
+		if p.openComment > 0 {
+			return out, fmt.Errorf("export: prefs: line %d: a /* comment is never closed, so Thunderbird ignores everything after it (lines added at the end would be lost)", p.openComment)
+		}
 		if p.i >= len(p.s) {
 			return out, nil
 		}
@@ -86,6 +89,8 @@ type prefParser struct {
 	s    []byte
 	i    int
 	line int
+	// openComment is the line of a /* comment that reaches the end.
+	openComment int
 }
 
 func (p *prefParser) errf(format string, a ...any) error {
@@ -114,6 +119,7 @@ func (p *prefParser) skipSpace() {
 				p.i++
 			}
 		case c == '/' && p.i+1 < len(p.s) && p.s[p.i+1] == '*':
+			start := p.line
 			p.i += 2
 			for p.i < len(p.s) && !(p.s[p.i] == '*' && p.i+1 < len(p.s) && p.s[p.i+1] == '/') {
 				if p.s[p.i] == '\n' {
@@ -124,6 +130,8 @@ func (p *prefParser) skipSpace() {
 			p.i += 2
 			if p.i > len(p.s) {
 				p.i = len(p.s)
+				p.openComment = start
+				return
 			}
 		default:
 			return

@@ -129,18 +129,85 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// outlookMethods are the sign-ins classic Outlook's IMAP/POP3/SMTP
+// accounts offer: the password (SPA off), Secure Password Authentication
+// (NTLM) and, for SMTP, none. A PRF or an Autodiscover POX answer cannot
+// ask for OAuth2, Kerberos or a client certificate.
+var outlookMethods = []profiles.AuthMethod{profiles.AuthPassword, profiles.AuthPasswordEncrypted, profiles.AuthNTLM, profiles.AuthNone}
+
+// outlookInstead says what to do when no Outlook file can sign in.
+func outlookInstead(cfg *profiles.Config) string {
+	for _, s := range append(append([]profiles.Server{}, cfg.Incoming...), cfg.Outgoing...) {
+		if hasAuth(s, profiles.AuthOAuth2) {
+			return "add the account in Outlook itself (File → Add Account), type the address and sign in in the window " + CleanText(cfg.Provider.Name) + " shows"
+		}
+	}
+	return "add the account in Outlook by hand (File → Add Account → Advanced options → Let me set up my account manually)"
+}
+
+// preferImplicitTLS returns the provider's implicit-TLS server of the same
+// protocol and host when s uses STARTTLS: Microsoft documents IMAPUseSSL
+// and POP3UseSSL only as "zero: no SSL, otherwise SSL" (prop_inet_ssl.md,
+// PROP_INET_SSL 0x0105), so 2 for STARTTLS is a guess, 1 is documented.
+func preferImplicitTLS(s profiles.Server, all []profiles.Server) profiles.Server {
+	if s.Security != profiles.SecuritySTARTTLS {
+		return s
+	}
+	for _, o := range all {
+		if o.Protocol == s.Protocol && o.Security == profiles.SecurityTLS && o.Validate() == nil {
+			return o
+		}
+	}
+	return s
+}
+
+// prfFreeText makes a free-text value (display name, organisation) safe:
+// Outlook expands %NAME% environment variables in PRF values (the OCT's own
+// samples use ProfileName=%UserName% and PathToPersonalFolders=%USERPROFILE%…),
+// so each % becomes the fullwidth ％ (U+FF05), which looks the same and
+// never expands.
+func prfFreeText(v string) string {
+	return prfValue(strings.ReplaceAll(v, "%", "\uFF05"))
+}
+
+// prfExact checks a value that must stay exact (address, login, host):
+// with two % signs it could expand as %VAR%, so it is refused.
+func prfExact(what, v string) error {
+	if strings.Count(v, "%") >= 2 {
+		return cannotSignIn("prf", "the "+what+" "+v+" contains two % signs, which Outlook would read as an environment variable (%NAME%); add the account in Outlook by hand")
+	}
+	return nil
+}
+
 // WritePRF writes an Outlook profile file for classic Outlook for Windows in
-// the seven-section layout of the Office Customization Tool. A PRF cannot
-// hold a password (Outlook asks for it). The file is ASCII with CRLF line
-// ends; when a value is not ASCII the whole file is UTF-16LE with a BOM,
-// which Windows' INI functions read as Unicode.
+// the seven-section layout of the Office Customization Tool. It adds the
+// account to the existing default profile (ModifyDefaultProfileIfPresent=
+// TRUE, OverwriteProfile=Append) and creates a profile "Outlook" only when
+// there is none. A PRF cannot hold a password (Outlook asks for it). It
+// prefers the provider's implicit-TLS servers. The file is ASCII with CRLF
+// line ends; when a value is not ASCII the whole file is UTF-16LE with a BOM,
+// the one encoding Windows' profile (INI) functions read as Unicode whatever
+// the machine's code page (see encodePRF). It lists the file's sections in
+// order, which is why it is one long function.
 func WritePRF(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
-	r, err := resolve(cfg, acct, Options{})
+	r, err := resolve(cfg, acct, withoutPassword(opts))
 	if err != nil {
 		return err
 	}
 	if r.In.Protocol != profiles.IMAP && r.In.Protocol != profiles.POP3 {
 		return fmt.Errorf("export: prf: unsupported incoming protocol %q", r.In.Protocol)
+	}
+	r.In = preferImplicitTLS(r.In, cfg.Incoming)
+	r.Out = preferImplicitTLS(r.Out, cfg.Outgoing)
+	inAuth, ok := pickAuth(r.In, outlookMethods...)
+	outAuth, ok2 := pickAuth(r.Out, outlookMethods...)
+	if !ok || !ok2 || inAuth == profiles.AuthNone {
+		return cannotSignIn("prf", "classic Outlook cannot sign in to "+r.In.Host+" with "+authNames(r.In)+" / "+authNames(r.Out)+" from a profile file; "+outlookInstead(cfg))
+	}
+	for _, c := range [][2]string{{"address", r.Email}, {"login", r.InUser}, {"login", r.OutUser}, {"server", r.In.Host}, {"server", r.Out.Host}} {
+		if err := prfExact(c[0], c[1]); err != nil {
+			return err
+		}
 	}
 	p := "IMAP"
 	mapping := "IMAP_I_Mail"
@@ -149,9 +216,16 @@ func WritePRF(w io.Writer, cfg *profiles.Config, acct Account, opts Options) err
 	}
 	var b strings.Builder
 	b.WriteString(";Outlook profile (PRF) for " + prfValue(r.Email) + " - made by mailsetup\n")
-	b.WriteString(";Import: outlook.exe /importprf \"C:\\path\\file.prf\" (classic Outlook only; the new Outlook ignores PRF files).\n\n")
+	b.WriteString(";Import: outlook.exe /importprf \"C:\\path\\file.prf\" (classic Outlook only; the new Outlook ignores PRF files).\n")
+	b.WriteString(";It adds the account to your default Outlook profile; your other accounts stay.\n\n")
 	sectionBanner(&b, "Section 1 - Profile Defaults")
-	fmt.Fprintf(&b, "[General]\nCustom=1\nProfileName=%s\nDefaultProfile=Yes\nOverwriteProfile=Append\nModifyDefaultProfileIfPresent=FALSE\nBackupProfile=No\n\n", prfValue(r.Email))
+	// OCT "Modify Profile" / "Define changes to make to the existing
+	// default profile" (Microsoft, cc179062) is written as
+	// ModifyDefaultProfileIfPresent=TRUE ("modifies the default profile if
+	// one exists, even if the profile name is different") with
+	// OverwriteProfile=Append ("Use Append to update a profile"), as the
+	// OCT's generated PRFs do. BackupProfile=False is Microsoft's spelling.
+	b.WriteString("[General]\nCustom=1\nProfileName=Outlook\nDefaultProfile=Yes\nOverwriteProfile=Append\nModifyDefaultProfileIfPresent=TRUE\nBackupProfile=False\n\n")
 	sectionBanner(&b, "Section 2 - Services in Profile")
 	b.WriteString("[Service List]\nServiceX=Microsoft Outlook Client\n\n")
 	sectionBanner(&b, "Section 3 - List of internet accounts")
@@ -163,38 +237,42 @@ func WritePRF(w io.Writer, cfg *profiles.Config, acct Account, opts Options) err
 	b.WriteString("[Account1]\n")
 	kv("UniqueService", "No")
 	kv("AccountName", prfValue(r.Email))
-	kv("DisplayName", prfValue(r.Name))
+	kv("DisplayName", prfFreeText(r.Name))
 	kv("EmailAddress", prfValue(r.Email))
 	kv("ReplyEMailAddress", "")
-	if org := prfValue(opts.Organization); org != "" {
+	if org := prfFreeText(opts.Organization); org != "" {
 		kv("Organization", org)
 	}
 	kv(p+"Server", r.In.Host)
 	kv(p+"UserName", prfValue(r.InUser))
 	kv(p+"Port", r.In.Port)
 	kv(p+"UseSSL", prfSecurity(r.In.Security))
-	kv(p+"UseSPA", boolInt(primaryAuth(r.In) == profiles.AuthNTLM))
+	kv(p+"UseSPA", boolInt(inAuth == profiles.AuthNTLM))
 	if r.In.Protocol == profiles.IMAP {
 		kv("CheckNewImap", 0)
 		kv("RootFolder", "")
 	} else {
-		kv("LeaveOnServer", "0x1")
+		// LEAVE_ON_SERVER 0x1 (constants-account-management-api.md); 0 deletes.
+		if r.DeleteFromServer {
+			kv("LeaveOnServer", "0x0")
+		} else {
+			kv("LeaveOnServer", "0x1")
+		}
 	}
 	kv("SMTPServer", r.Out.Host)
 	kv("SMTPPort", r.Out.Port)
 	kv("SMTPSecureConnection", prfSecurity(r.Out.Security))
-	outAuth := primaryAuth(r.Out) != profiles.AuthNone
-	kv("SMTPUseAuth", boolInt(outAuth))
-	if outAuth && r.OutUser != r.InUser {
+	useAuth := outAuth != profiles.AuthNone
+	kv("SMTPUseAuth", boolInt(useAuth))
+	if useAuth && r.OutUser != r.InUser {
 		kv("SMTPAuthMethod", 1)
 		kv("SMTPUserName", prfValue(r.OutUser))
 	} else {
 		kv("SMTPAuthMethod", 0)
 	}
-	kv("SMTPUseSPA", boolInt(primaryAuth(r.Out) == profiles.AuthNTLM))
+	kv("SMTPUseSPA", boolInt(outAuth == profiles.AuthNTLM))
 	kv("ConnectionType", 0)
 	kv("ServerTimeOut", 60)
-	kv("DefaultAccount", "TRUE")
 	b.WriteString("\n")
 	b.WriteString(prfMappings)
 	text := strings.ReplaceAll(b.String(), "\n", "\r\n")
@@ -202,6 +280,16 @@ func WritePRF(w io.Writer, cfg *profiles.Config, acct Account, opts Options) err
 	return err
 }
 
+// encodePRF encodes the file. Evidence (see the note): Microsoft documents
+// the PRF only as an INI file, and Windows' INI functions read a file that
+// starts with the UTF-16LE BOM as Unicode and any other file in the
+// machine's ANSI code page ("If the file was created using Unicode
+// characters, the function writes Unicode characters", WritePrivateProfileString).
+// The only non-ASCII PRF known to import was ANSI (CP1251, Outlook 2013),
+// which works only where the system code page is Cyrillic and cannot hold
+// Turkish, Romanian and Japanese names together; UTF-8 would be read as
+// ANSI. So: ASCII when every value is ASCII (the measured case), else
+// UTF-16LE with a BOM, the one form every code page reads the same.
 func encodePRF(text string) []byte {
 	ascii := true
 	for i := 0; i < len(text); i++ {

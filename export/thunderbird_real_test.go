@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,7 +40,11 @@ var (
 )
 
 // thunderbirdCopy copies the install folder once per test binary (AutoConfig
-// must live in the install folder; Debian's holds relative symlinks, hence -L).
+// must live in the install folder). Debian's folder holds relative
+// symlinks, which copyTree follows, and one that dangles on a machine
+// without a hunspell dictionary (dictionaries -> ../../share/hunspell,
+// packages installed without Recommends), which it skips: `cp -rL` stopped
+// there (issue 16).
 func thunderbirdCopy(t *testing.T, src string) string {
 	tbInstOnce.Do(func() {
 		base, err := os.MkdirTemp("", "mailsetup-tbinst-")
@@ -48,14 +53,94 @@ func thunderbirdCopy(t *testing.T, src string) string {
 			return
 		}
 		tbInstDir = filepath.Join(base, "tb")
-		if out, err := exec.Command("cp", "-rL", src, tbInstDir).CombinedOutput(); err != nil {
-			tbInstErr = fmt.Errorf("copying %s: %v\n%s", src, err, out)
+		if err := copyTree(src, tbInstDir, 0); err != nil {
+			tbInstErr = fmt.Errorf("copying %s: %v", src, err)
 		}
 	})
 	if tbInstErr != nil {
 		t.Fatal(tbInstErr)
 	}
 	return tbInstDir
+}
+
+// copyTree copies src to dst, following symbolic links (files and
+// folders) and skipping links whose target is missing; depth bounds link
+// loops.
+func copyTree(src, dst string, depth int) error {
+	if depth > 40 {
+		return fmt.Errorf("%s: folders nested too deep (a link loop?)", src)
+	}
+	st, err := os.Stat(src) // follows links
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil // a dangling link: nothing to copy
+		}
+		return err
+	}
+	if !st.IsDir() {
+		if !st.Mode().IsRegular() {
+			return nil
+		}
+		in, err := os.Open(src)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, st.Mode().Perm()|0o200)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return err
+		}
+		return out.Close()
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := copyTree(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()), depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestCopyTreeSkipsDanglingLinks is the fresh-machine case of issue 16:
+// Debian's /usr/lib/thunderbird/dictionaries -> ../../share/hunspell
+// dangles when no dictionary is installed.
+func TestCopyTreeSkipsDanglingLinks(t *testing.T) {
+	base := t.TempDir()
+	src := filepath.Join(base, "lib", "thunderbird")
+	os.MkdirAll(filepath.Join(src, "defaults", "pref"), 0o755)
+	os.WriteFile(filepath.Join(src, "thunderbird-bin"), []byte("bin"), 0o755)
+	os.MkdirAll(filepath.Join(base, "share", "real"), 0o755)
+	os.WriteFile(filepath.Join(base, "share", "real", "omni.ja"), []byte("ja"), 0o644)
+	for name, target := range map[string]string{"dictionaries": "../../share/hunspell", "distribution": "../../share/real", "omni.ja": "../../share/real/omni.ja"} {
+		if err := os.Symlink(target, filepath.Join(src, name)); err != nil {
+			t.Skip(err)
+		}
+	}
+	dst := filepath.Join(base, "copy")
+	if err := copyTree(src, dst, 0); err != nil {
+		t.Fatalf("copy failed on a dangling link: %v", err)
+	}
+	for _, f := range []string{"thunderbird-bin", "distribution/omni.ja", "omni.ja"} {
+		if _, err := os.Stat(filepath.Join(dst, f)); err != nil {
+			t.Errorf("%s not copied: %v", f, err)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(dst, "dictionaries")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the dangling link should be skipped: %v", err)
+	}
+	if st, _ := os.Stat(filepath.Join(dst, "thunderbird-bin")); st == nil || st.Mode().Perm()&0o100 == 0 {
+		t.Error("the executable bit was lost")
+	}
 }
 
 func TestMain(m *testing.M) {
@@ -88,7 +173,7 @@ func writeAutoConfig(t *testing.T, inst string, caPEM []byte, user, password str
 		"    lm.addLoginAsync(new LoginInfo(origin, null, origin, " + js(user) + ", " + js(password) + ", \"\", \"\")).then(() => dump(\"autoconfig: stored \" + origin + \"\\n\"), e => dump(\"autoconfig err \" + e + \"\\n\"));\n" +
 		"  }\n" +
 		"} catch (e) { dump(\"autoconfig exception: \" + e + \"\\n\"); }\n" +
-		zipImportJS
+		zipImportJS + reportJS
 	if err := os.WriteFile(filepath.Join(inst, "mozilla.cfg"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -128,6 +213,45 @@ if (mailsetupZip) {
   } }, 3000, Components.interfaces.nsITimer.TYPE_ONE_SHOT);
 }
 `
+
+// reportJS, when MAILSETUP_TEST_REPORT is set, prints the accounts the
+// running Thunderbird has loaded (MailServices.accounts, not just the prefs)
+// once Local Folders exists or 30 s have passed, saves the prefs and prints
+// "mailsetup-live-done".
+const reportJS = `
+if (Components.classes["@mozilla.org/process/environment;1"].getService(Components.interfaces.nsIEnvironment).get("MAILSETUP_TEST_REPORT")) {
+  var mailsetupTries = 0;
+  var mailsetupReport = Components.classes["@mozilla.org/timer;1"].createInstance(Components.interfaces.nsITimer);
+  mailsetupReport.initWithCallback({ notify: function () {
+    try {
+      const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
+      const accs = MailServices.accounts.accounts;
+      mailsetupTries++;
+      if (!accs.some(a => a.incomingServer && a.incomingServer.type == "none") && mailsetupTries < 30) return;
+      for (const a of accs) {
+        const s = a.incomingServer;
+        dump("mailsetup-live: " + a.key + " " + (s ? s.type + " " + s.hostname + " " + s.username : "-") + "\n");
+      }
+      Services.prefs.savePrefFile(null);
+      mailsetupReport.cancel();
+      dump("mailsetup-live-done\n");
+    } catch (e) { dump("mailsetup-live: error " + e + "\n"); }
+  } }, 1000, Components.interfaces.nsITimer.TYPE_REPEATING_SLACK);
+}
+`
+
+// liveAccounts returns "type host user" of each mailsetup-live line.
+func liveAccounts(out string) []string {
+	var accs []string
+	for _, l := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(l, "mailsetup-live: "); ok && !strings.HasPrefix(rest, "error") {
+			if _, v, ok := strings.Cut(rest, " "); ok {
+				accs = append(accs, v)
+			}
+		}
+	}
+	return accs
+}
 
 // quietPrefs keep a test Thunderbird off the network and first-run dialogs;
 // they carry no account keys.

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"mailsetup/profiles"
@@ -61,6 +62,12 @@ func autoconfigAuth(s profiles.Server, outgoing bool) []string {
 	return out
 }
 
+// tbAutoconfigMethods are the <authentication> values Thunderbird's
+// readFromXML.sys.mjs maps (incoming :148-158, outgoing :291-307; "none"
+// only outgoing): it takes the first one it knows (readAuthentication
+// :374-403) and drops a server that has none.
+var tbAutoconfigMethods = []profiles.AuthMethod{profiles.AuthPassword, profiles.AuthPasswordEncrypted, profiles.AuthOAuth2, profiles.AuthNTLM, profiles.AuthGSSAPI, profiles.AuthNone}
+
 // autoconfigUser writes the username as a placeholder when it is the
 // address (or its local part) so one file serves every user of the domain.
 func autoconfigUser(user string, addr profiles.Address) string {
@@ -79,9 +86,14 @@ func autoconfigUser(user string, addr profiles.Address) string {
 // server comes first; the other incoming servers of cfg follow as
 // alternatives. It never holds a password.
 func WriteAutoconfig(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
-	r, err := resolve(cfg, acct, Options{})
+	r, err := resolve(cfg, acct, withoutPassword(opts))
 	if err != nil {
 		return err
+	}
+	for _, s := range []profiles.Server{r.In, r.Out} {
+		if _, ok := pickAuth(s, withoutOAuthUnless(s, tbKnowsOAuth, tbAutoconfigMethods)...); !ok {
+			return cannotSignIn("autoconfig", "Thunderbird's autoconfig reader would drop "+s.String()+": it does not know certificate login (TLS-client-cert), and OAuth2 only for the providers it knows (readFromXML.sys.mjs readAuthentication); offer password login as well, or set the account up by hand")
+		}
 	}
 	addr, _ := profiles.ParseAddress(r.Email)
 	var b strings.Builder
@@ -100,7 +112,7 @@ func WriteAutoconfig(w io.Writer, cfg *profiles.Config, acct Account, opts Optio
 			fmt.Fprintf(&b, "      <authentication>%s</authentication>\n", a)
 		}
 		if s.Protocol == profiles.POP3 {
-			b.WriteString("      <pop3>\n        <leaveMessagesOnServer>true</leaveMessagesOnServer>\n      </pop3>\n")
+			fmt.Fprintf(&b, "      <pop3>\n        <leaveMessagesOnServer>%t</leaveMessagesOnServer>\n      </pop3>\n", !r.DeleteFromServer)
 		}
 		fmt.Fprintf(&b, "    </%s>\n", tag)
 	}
@@ -129,21 +141,41 @@ func k9Security(s profiles.Security) string {
 	return "NONE"
 }
 
-func k9Auth(s profiles.Server) string {
-	switch primaryAuth(s) {
+// k9Methods are the authentication types Thunderbird for Android's
+// importer accepts (ServerSettingsDescriptions.kt, content version 95+).
+var k9Methods = []profiles.AuthMethod{profiles.AuthPassword, profiles.AuthPasswordEncrypted, profiles.AuthOAuth2, profiles.AuthClientCert, profiles.AuthNone}
+
+func k9Auth(s profiles.Server) (string, bool) {
+	a, ok := pickAuth(s, withoutOAuthUnless(s, androidKnowsOAuth, k9Methods)...)
+	switch a {
 	case profiles.AuthNone:
-		return "NONE"
+		return "NONE", ok
 	case profiles.AuthPasswordEncrypted:
-		if !hasAuth(s, profiles.AuthPassword) {
-			return "CRAM_MD5"
-		}
+		return "CRAM_MD5", ok
 	case profiles.AuthOAuth2:
-		return "XOAUTH2"
+		return "XOAUTH2", ok
 	case profiles.AuthClientCert:
-		return "EXTERNAL"
+		return "EXTERNAL", ok
 	}
-	return "PLAIN"
+	return "PLAIN", ok
 }
+
+// k9AddressRE is Thunderbird for Android's EmailAddressValidator pattern
+// (legacy/core/.../EmailAddressValidator.kt:14-25): an ASCII dot-atom or
+// quoted local part and an ASCII host name. An identity whose address does
+// not match makes the whole account fail to import.
+var k9AddressRE = func() *regexp.Regexp {
+	const (
+		alpha    = `[a-zA-Z]`
+		alnum    = `[a-zA-Z0-9]`
+		atext    = "[0-9a-zA-Z!#$%&'*+\\-/=?^_`{|}~]"
+		qcontent = `([!#-\[\]-~ \t]|\\[!-~ \t])`
+		top      = `((` + alpha + `(` + alnum + `|\-|_)*` + alnum + `)|` + alpha + `)`
+		label    = `((` + alnum + `(` + alnum + `|\-|_)*` + alnum + `)|` + alnum + `)`
+		host     = `(((` + label + `\.)+` + top + `)|` + label + `)`
+	)
+	return regexp.MustCompile(`^(` + atext + `+(\.` + atext + `+)*|"` + qcontent + `+")@` + host + `$`)
+}()
 
 // K9AccountUUID is the account UUID written into .k9s files for an
 // address, lower-case as K-9 writes them.
@@ -151,12 +183,39 @@ func K9AccountUUID(email string) string {
 	return strings.ToLower(DeriveUUID("k9-account:" + strings.ToLower(email)))
 }
 
+// k9DeletePolicy is what Thunderbird for Android itself uses
+// (DefaultDeletePolicyProvider.kt: IMAP ON_DELETE, POP3 NEVER), written as
+// its settings file names them (XmlSettingWriter.kt:179-185: DELETE, NEVER).
+func k9DeletePolicy(p profiles.Protocol, opts Options) string {
+	if p == profiles.IMAP || opts.DeleteFromServer {
+		return "DELETE"
+	}
+	return "NEVER"
+}
+
 // WriteK9 writes a K-9 Mail / Thunderbird for Android settings file (.k9s,
-// format 1, content version 99). The password goes in only when asked.
+// format 1, content version 99) with the elements, in the order, of the
+// app's own minimal writer (feature/migration/qrcode/.../XmlSettingWriter.kt).
+// The password goes in only when asked. It refuses, with ErrCannotSignIn,
+// what the importer would reject or could not sign in with.
 func WriteK9(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
 	r, err := resolve(cfg, acct, opts)
 	if err != nil {
 		return err
+	}
+	if !k9AddressRE.MatchString(r.Email) {
+		return cannotSignIn("k9", "Thunderbird for Android accepts only addresses with a plain Latin (ASCII) part before the @, not "+r.Email+"; add the account in the app by hand")
+	}
+	inAuth, ok := k9Auth(r.In)
+	outAuth, ok2 := k9Auth(r.Out)
+	if !ok || !ok2 {
+		return cannotSignIn("k9", "Thunderbird for Android cannot sign in with "+authNames(r.In)+" / "+authNames(r.Out)+" (it has no NTLM or Kerberos, and OAuth2 only for the providers it knows); ask the mail administrator for password login or add the account in the app")
+	}
+	outUser := r.OutUser
+	if outAuth == "NONE" {
+		// SettingsImporter.kt:182-186 asks for an outgoing password when
+		// the username is not empty, even for NONE.
+		outUser = ""
 	}
 	uuid := opts.AccountUUID
 	if uuid == "" {
@@ -166,20 +225,23 @@ func WriteK9(w io.Writer, cfg *profiles.Config, acct Account, opts Options) erro
 	b.WriteString("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<k9settings version=\"99\" format=\"1\">\n  <accounts>\n")
 	fmt.Fprintf(&b, "    <account uuid=\"%s\">\n", xmlText(uuid))
 	fmt.Fprintf(&b, "      <name>%s</name>\n", xmlText(r.Email))
-	server := func(tag, typ string, s profiles.Server, user string) {
+	fmt.Fprintf(&b, "      <settings>\n        <value key=\"deletePolicy\">%s</value>\n      </settings>\n", k9DeletePolicy(r.In.Protocol, opts))
+	server := func(tag, typ string, s profiles.Server, auth, user string) {
 		fmt.Fprintf(&b, "      <%s type=\"%s\">\n", tag, typ)
 		fmt.Fprintf(&b, "        <host>%s</host>\n", xmlText(s.Host))
 		fmt.Fprintf(&b, "        <port>%d</port>\n", s.Port)
 		fmt.Fprintf(&b, "        <connection-security>%s</connection-security>\n", k9Security(s.Security))
-		fmt.Fprintf(&b, "        <authentication-type>%s</authentication-type>\n", k9Auth(s))
+		fmt.Fprintf(&b, "        <authentication-type>%s</authentication-type>\n", auth)
 		fmt.Fprintf(&b, "        <username>%s</username>\n", xmlText(user))
-		if r.Password != "" {
+		// Only password methods carry the password (the app never uses it
+		// for NONE, XOAUTH2 or EXTERNAL).
+		if r.Password != "" && (auth == "PLAIN" || auth == "CRAM_MD5") {
 			fmt.Fprintf(&b, "        <password>%s</password>\n", xmlText(r.Password))
 		}
 		fmt.Fprintf(&b, "      </%s>\n", tag)
 	}
-	server("incoming-server", strings.ToUpper(string(r.In.Protocol)), r.In, r.InUser)
-	server("outgoing-server", "SMTP", r.Out, r.OutUser)
+	server("incoming-server", strings.ToUpper(string(r.In.Protocol)), r.In, inAuth, r.InUser)
+	server("outgoing-server", "SMTP", r.Out, outAuth, outUser)
 	b.WriteString("      <identities>\n        <identity>\n")
 	fmt.Fprintf(&b, "          <name>%s</name>\n", xmlText(r.Name))
 	fmt.Fprintf(&b, "          <email>%s</email>\n", xmlText(r.Email))
@@ -200,9 +262,14 @@ func onOff(b bool) string {
 // https://autodiscover.<domain>/autodiscover/autodiscover.xml or point
 // classic Outlook's local-XML registry value at the file.
 func WriteAutodiscover(w io.Writer, cfg *profiles.Config, acct Account, opts Options) error {
-	r, err := resolve(cfg, acct, Options{})
+	r, err := resolve(cfg, acct, withoutPassword(opts))
 	if err != nil {
 		return err
+	}
+	for _, s := range []profiles.Server{r.In, r.Out} {
+		if _, ok := pickAuth(s, outlookMethods...); !ok {
+			return cannotSignIn("autodiscover", "Outlook can sign in to "+s.String()+" only with "+authNames(s)+", which an Autodiscover (POX) answer cannot describe; "+outlookInstead(cfg))
+		}
 	}
 	var b strings.Builder
 	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
@@ -210,24 +277,24 @@ func WriteAutodiscover(w io.Writer, cfg *profiles.Config, acct Account, opts Opt
 	b.WriteString("  <Response xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a\">\n")
 	fmt.Fprintf(&b, "    <User>\n      <DisplayName>%s</DisplayName>\n    </User>\n", xmlText(r.Name))
 	b.WriteString("    <Account>\n      <AccountType>email</AccountType>\n      <Action>settings</Action>\n")
+	// Only the Protocol children of Microsoft's Protocol (POX) page
+	// (learn.microsoft.com bb204278, "Protocol (POX)": Type, Server, Port,
+	// LoginName, DomainRequired, SPA, SSL, AuthRequired, UsePOPAuth,
+	// SMTPLast, …). <Encryption> is not among them; Thunderbird reads it
+	// only as "None" = plain, exactly like <SSL>off</SSL>
+	// (ExchangeAutoDiscover.sys.mjs:501-516), and otherwise decides
+	// STARTTLS versus TLS by the port, so it is left out.
 	proto := func(typ string, s profiles.Server, user string, smtp bool) {
-		enc := "None"
-		switch s.Security {
-		case profiles.SecurityTLS:
-			enc = "SSL"
-		case profiles.SecuritySTARTTLS:
-			enc = "TLS"
-		}
+		a, _ := pickAuth(s, outlookMethods...)
 		b.WriteString("      <Protocol>\n")
 		fmt.Fprintf(&b, "        <Type>%s</Type>\n", typ)
 		fmt.Fprintf(&b, "        <Server>%s</Server>\n", xmlText(s.Host))
 		fmt.Fprintf(&b, "        <Port>%d</Port>\n", s.Port)
 		fmt.Fprintf(&b, "        <LoginName>%s</LoginName>\n", xmlText(user))
 		b.WriteString("        <DomainRequired>off</DomainRequired>\n")
-		fmt.Fprintf(&b, "        <SPA>%s</SPA>\n", onOff(primaryAuth(s) == profiles.AuthNTLM))
+		fmt.Fprintf(&b, "        <SPA>%s</SPA>\n", onOff(a == profiles.AuthNTLM))
 		fmt.Fprintf(&b, "        <SSL>%s</SSL>\n", onOff(s.Security != profiles.SecurityNone))
-		fmt.Fprintf(&b, "        <Encryption>%s</Encryption>\n", enc)
-		fmt.Fprintf(&b, "        <AuthRequired>%s</AuthRequired>\n", onOff(primaryAuth(s) != profiles.AuthNone))
+		fmt.Fprintf(&b, "        <AuthRequired>%s</AuthRequired>\n", onOff(a != profiles.AuthNone))
 		if smtp {
 			fmt.Fprintf(&b, "        <UsePOPAuth>%s</UsePOPAuth>\n", onOff(user == r.InUser))
 			b.WriteString("        <SMTPLast>off</SMTPLast>\n")

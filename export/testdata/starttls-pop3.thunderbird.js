@@ -1,9 +1,13 @@
-// Thunderbird account prefs for ivan@example.org (POP3 + SMTP), made by mailsetup.
-// For a NEW profile: save as user.js in the profile folder while Thunderbird is closed.
-// For a profile with accounts: use "mailsetup thunderbird-install" or the thunderbird-zip export.
+// Mozilla User Preferences
+// Thunderbird account ivan@example.org (POP3 + SMTP), made by mailsetup.
+// Save this file as prefs.js in a NEW, EMPTY profile folder while Thunderbird is closed
+// (thunderbird -ProfileManager makes one). Thunderbird reads it once and keeps it up to date itself.
+// Never save it as user.js: user.js is applied again at every start and would hide Local Folders
+// and accounts you add later. For a profile that already has accounts, use the thunderbird-zip
+// export (Tools > Import) or "mailsetup thunderbird-install".
+
 user_pref("mail.accountmanager.accounts", "account1");
 user_pref("mail.accountmanager.defaultaccount", "account1");
-user_pref("mail.account.lastKey", 1);
 user_pref("mail.smtpservers", "smtp1");
 user_pref("mail.smtp.defaultserver", "smtp1");
 user_pref("mail.account.account1.server", "server1");
