@@ -39,6 +39,17 @@ var (
 	ErrNoPasswordMethod = errors.New("diagnose: the server offers no password sign-in (only OAuth2 or similar)")
 	// ErrBadGreeting: the server's first words were not a mail greeting.
 	ErrBadGreeting = errors.New("diagnose: the server did not greet like a mail server")
+	// ErrReplyTooLarge: the server sent an endless line, an endless
+	// multi-line reply or more data than a check needs (a flood).
+	ErrReplyTooLarge = errors.New("diagnose: the server sent an over-long reply")
+	// ErrCertChainTooLarge: the server presented an oversized certificate chain.
+	ErrCertChainTooLarge = errors.New("diagnose: the server sent an oversized certificate chain")
+	// ErrDataBeforeTLS: the server sent data after agreeing to STARTTLS and
+	// before the TLS handshake (a command-injection attempt or a broken
+	// middlebox).
+	ErrDataBeforeTLS = errors.New("diagnose: the server sent data before the TLS handshake")
+	// ErrPOP3: a POP3 "-ERR" reply.
+	ErrPOP3 = errors.New("diagnose: the POP3 server answered -ERR")
 )
 
 // Failure is what the verifier knows about a failed check.
