@@ -122,6 +122,12 @@ func classifyErr(f Failure, args map[string]string) (Code, bool) {
 		return Cancelled, true
 	}
 	switch {
+	case errors.Is(err, ErrReplyTooLarge):
+		return ReplyTooLarge, true
+	case errors.Is(err, ErrCertChainTooLarge):
+		return TLSChainTooLarge, true
+	case errors.Is(err, ErrDataBeforeTLS):
+		return StartTLSInjection, true
 	case errors.Is(err, ErrStartTLSMissing):
 		return StartTLSMissing, true
 	case errors.Is(err, ErrPlaintextRefused):

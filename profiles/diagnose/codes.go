@@ -60,6 +60,14 @@ const (
 	DynamicIP          Code = "dynamic-ip"
 	ServiceUnavailable Code = "service-unavailable"
 	ProtocolError      Code = "protocol-error"
+	// ReplyTooLarge: the server sent an endless line, an endless
+	// multi-line reply or a flood of data; the check stopped reading.
+	ReplyTooLarge Code = "reply-too-large"
+	// TLSChainTooLarge: the server presented an oversized certificate chain.
+	TLSChainTooLarge Code = "tls-chain-too-large"
+	// StartTLSInjection: the server sent data between its STARTTLS "go
+	// ahead" and the TLS handshake.
+	StartTLSInjection Code = "starttls-injection"
 	Cancelled          Code = "cancelled"
 	Unknown            Code = "unknown"
 )
@@ -73,6 +81,7 @@ var Codes = []Code{
 	UserUnknown, TooManyConnections, AccountBlocked, SendingDisabled, FromMismatch, AuthRequired,
 	SpamRejected, RateLimited, MailboxFull, RecipientUnknown, DynamicIP, ServiceUnavailable,
 	ProtocolError, Cancelled, Unknown,
+	ReplyTooLarge, TLSChainTooLarge, StartTLSInjection,
 }
 
 // Transport reports whether the code is a failure to reach the server at

@@ -3,12 +3,10 @@ package verify
 import (
 	"context"
 	"crypto/tls"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
 	"os"
-	"strings"
 	"time"
 
 	"mailsetup/profiles"
@@ -121,7 +119,7 @@ func (a *attempt) run() bool {
 	}
 	ferr := f.err
 	switch {
-	case errors.Is(a.ctx.Err(), context.DeadlineExceeded):
+	case errors.Is(a.ctx.Err(), context.DeadlineExceeded) || (a.ctx.Err() == nil && expired(a.ctx)):
 		ferr = errOverall
 	case a.ctx.Err() != nil:
 		ferr = context.Canceled
@@ -321,30 +319,6 @@ func (a *attempt) signIn(mechs []string, try func(user, mech string) (reply stri
 		}
 		return "", last
 	})
-}
-
-// redactor removes the password (and its encodings) from server texts.
-type redactor struct{ secrets []string }
-
-func newRedactor(password, user string, addr profiles.Address) *redactor {
-	r := &redactor{}
-	if password == "" {
-		return r
-	}
-	r.secrets = append(r.secrets, password, base64.StdEncoding.EncodeToString([]byte(password)))
-	for _, u := range []string{user, addr.String(), addr.Local} {
-		r.secrets = append(r.secrets, base64.StdEncoding.EncodeToString([]byte("\x00"+u+"\x00"+password)))
-	}
-	return r
-}
-
-func (r *redactor) clean(s string) string {
-	for _, p := range r.secrets {
-		if p != "" && strings.Contains(s, p) {
-			s = strings.ReplaceAll(s, p, "********")
-		}
-	}
-	return s
 }
 
 // redactedErr is an error whose text passes through the redactor; it still
