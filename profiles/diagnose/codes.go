@@ -68,8 +68,8 @@ const (
 	// StartTLSInjection: the server sent data between its STARTTLS "go
 	// ahead" and the TLS handshake.
 	StartTLSInjection Code = "starttls-injection"
-	Cancelled          Code = "cancelled"
-	Unknown            Code = "unknown"
+	Cancelled         Code = "cancelled"
+	Unknown           Code = "unknown"
 )
 
 // Codes lists every code, for translation checks and documentation.
