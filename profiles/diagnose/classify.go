@@ -382,6 +382,15 @@ func classifyReply(f Failure) (Code, bool) {
 	if low == "" {
 		return "", false
 	}
+	rc := responseCode(reply)
+	if c, ok := temporaryCodes[rc]; ok {
+		return c, true
+	}
+	if f.Protocol == profiles.SMTP && f.Stage == StageAuth {
+		if c, ok := smtpAuthCode(reply); ok {
+			return c, true
+		}
+	}
 	for _, r := range rules {
 		if len(r.stages) > 0 && !hasStage(r.stages, f.Stage) {
 			continue
@@ -391,6 +400,9 @@ func classifyReply(f Failure) (Code, bool) {
 				return r.code, true
 			}
 		}
+	}
+	if c, ok := permanentCodes[rc]; ok {
+		return c, true
 	}
 	prov := providerOf(f)
 	authFail := false

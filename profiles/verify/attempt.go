@@ -303,7 +303,7 @@ func (a *attempt) signIn(mechs []string, try func(user, mech string) (reply stri
 					}
 					break
 				}
-				if code.Transport() || code == diagnose.Timeout || code == diagnose.ConnectionClosed {
+				if code.Transport() || code.Temporary() || code == diagnose.Timeout || code == diagnose.ConnectionClosed {
 					return "", last
 				}
 				if code.Definitive() {
