@@ -93,8 +93,8 @@ const (
 	NoPermission Code = "no-permission"
 	// MailboxNotFound: the mailbox does not exist (IMAP [NONEXISTENT]).
 	MailboxNotFound Code = "mailbox-not-found"
-	Cancelled         Code = "cancelled"
-	Unknown           Code = "unknown"
+	Cancelled       Code = "cancelled"
+	Unknown         Code = "unknown"
 )
 
 // Codes lists every code, for translation checks and documentation.
