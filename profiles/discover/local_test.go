@@ -1,0 +1,61 @@
+package discover
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"mailsetup/profiles"
+)
+
+// TestRemoteConfigNamingLocalHosts: an HTTPS autoconfig of a public domain
+// that names localhost, a loopback or private address, or an all-number
+// name is flagged: trust confirm and a warning naming the host
+// (reliability.md L8). Before, such settings were "verified".
+func TestRemoteConfigNamingLocalHosts(t *testing.T) {
+	for _, host := range []string{"127.0.0.1", "::1", "localhost", "imap.localhost", "10.1.2.3", "192.168.0.10",
+		"169.254.1.1", "2130706433", "0177.0.0.1"} {
+		t.Run(host, func(t *testing.T) {
+			w := newWorld(t)
+			doc := autoconfigXML(host, 993, "SSL", "smtp.example.com")
+			httpsServer(t, w.ca, w.nw, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { io.WriteString(rw, doc) }), "autoconfig.example.com")
+			o := w.opts(profiles.SourceAutoconfig)
+			o.HTTPSOnly = true
+			res := detect(t, w, "ivan@example.com", o)
+			if res.Config == nil {
+				t.Fatalf("nothing found: %+v", res.Trace)
+			}
+			if res.Config.Trust != profiles.TrustConfirm {
+				t.Errorf("trust %s, want confirm", res.Config.Trust)
+			}
+			if !strings.Contains(strings.Join(res.Config.Warnings, " "), host+" named by autoconfig") {
+				t.Errorf("warnings %q", res.Config.Warnings)
+			}
+		})
+	}
+	t.Run("public-host-not-flagged", func(t *testing.T) {
+		w := newWorld(t)
+		doc := autoconfigXML("imap.example.com", 993, "SSL", "smtp.example.com")
+		httpsServer(t, w.ca, w.nw, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { io.WriteString(rw, doc) }), "autoconfig.example.com")
+		o := w.opts(profiles.SourceAutoconfig)
+		o.HTTPSOnly = true
+		res := detect(t, w, "ivan@example.com", o)
+		if res.Config == nil || res.Config.Trust != profiles.TrustVerified || len(res.Config.Warnings) != 0 {
+			t.Fatalf("config %+v", res.Config)
+		}
+	})
+	t.Run("internal-domain-not-flagged", func(t *testing.T) {
+		// A company's internal domain (no public suffix) may well use a
+		// private address.
+		w := newWorld(t)
+		doc := autoconfigXML("10.1.2.3", 993, "SSL", "smtp.example.test")
+		httpsServer(t, w.ca, w.nw, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { io.WriteString(rw, doc) }), "autoconfig.example.test")
+		o := w.opts(profiles.SourceAutoconfig)
+		o.HTTPSOnly = true
+		res := detect(t, w, "ivan@example.test", o)
+		if res.Config == nil || res.Config.Trust != profiles.TrustVerified {
+			t.Fatalf("config %+v", res.Config)
+		}
+	})
+}
