@@ -143,3 +143,18 @@ func foreignLogin(shape string, addr profiles.Address) error {
 	}
 	return nil
 }
+
+// CheckLogin refuses a literal login (no placeholders, e.g. an
+// Autodiscover <LoginName>) that names a user of another domain than
+// addr's, by the same rules as username templates: two '@', DOMAIN\user of
+// another domain, a fullwidth or small '@', or an '@' followed by another
+// domain.
+func CheckLogin(login string, addr profiles.Address) error {
+	if login == addr.String() || login == addr.Local {
+		return nil
+	}
+	if strings.ContainsFunc(login, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return fmt.Errorf("login contains control characters")
+	}
+	return foreignLogin(login, addr)
+}

@@ -97,3 +97,18 @@ func TestExpandHost(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckLogin: literal logins (Autodiscover's <LoginName>) by the same
+// rules.
+func TestCheckLogin(t *testing.T) {
+	a := addr(t, "ivan@example.com")
+	for login, ok := range map[string]bool{
+		"ivan@example.com": true, "ivan": true, `EXAMPLE\ivan`: true, "boss@example.com": true,
+		"ivan@evil.example": false, "ivan@evil.example@example.com": false, `evil\ivan`: false,
+		"ivan＠example.com": false, "ivan\r\n": false,
+	} {
+		if err := CheckLogin(login, a); (err == nil) != ok {
+			t.Errorf("CheckLogin(%q) = %v, want ok=%v", login, err, ok)
+		}
+	}
+}

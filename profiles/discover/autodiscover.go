@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"mailsetup/profiles"
+	"mailsetup/profiles/autoconfig"
 )
 
 // autodiscoverRequest is the Outlook POX request; %s is the address.
@@ -27,6 +28,75 @@ const autodiscoverRequest = `<?xml version="1.0" encoding="utf-8"?>
   </Request>
 </Autodiscover>`
 
+// poxProtocol is one <Protocol> of a POX answer.
+type poxProtocol struct {
+	Type       string `xml:"Type"`
+	Server     string `xml:"Server"`
+	Port       string `xml:"Port"`
+	LoginName  string `xml:"LoginName"`
+	SSL        string `xml:"SSL"`
+	Encryption string `xml:"Encryption"`
+	SPA        string `xml:"SPA"`
+	AuthPkg    string `xml:"AuthPackage"`
+}
+
+// poxServer turns one <Protocol> into a Server. exch names an Exchange
+// protocol seen; warn says why a server was skipped; ok is false when
+// there is no server to use.
+func (r *run) poxServer(p poxProtocol) (s profiles.Server, exch, warn string, ok bool) {
+	typ := strings.ToUpper(strings.TrimSpace(p.Type))
+	host := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(p.Server), "."))
+	s.Host = host
+	switch typ {
+	case "IMAP":
+		s.Protocol = profiles.IMAP
+	case "POP3":
+		s.Protocol = profiles.POP3
+	case "SMTP":
+		s.Protocol = profiles.SMTP
+	case "EXCH", "EXPR", "EXHTTP", "WEB":
+		if host != "" {
+			return s, typ + " " + truncate(host, 80), "", false
+		}
+		return s, typ, "", false
+	default:
+		return s, "", "", false
+	}
+	port, perr := strconv.Atoi(strings.TrimSpace(p.Port))
+	if perr != nil || port < 1 || port > 65535 || profiles.ValidateHost(host) != nil {
+		return s, "", "", false
+	}
+	s.Port = port
+	s.Security = profiles.SecurityNone
+	switch strings.ToLower(strings.TrimSpace(p.Encryption)) {
+	case "ssl":
+		s.Security = profiles.SecurityTLS
+	case "tls":
+		s.Security = profiles.SecuritySTARTTLS
+	case "none":
+	default:
+		if !strings.EqualFold(strings.TrimSpace(p.SSL), "off") {
+			s.Security = profiles.SecuritySTARTTLS
+			if port == 993 || port == 995 || port == 465 {
+				s.Security = profiles.SecurityTLS
+			}
+		}
+	}
+	user := strings.TrimSpace(p.LoginName)
+	if user == "" {
+		user = r.addr.String()
+	}
+	if err := autoconfig.CheckLogin(user, r.addr); err != nil {
+		return s, "", fmt.Sprintf("%s server %s skipped: its login %q belongs to another domain", s.Protocol, host, truncate(user, 80)), false
+	}
+	s.Username = user
+	s.Auth = []profiles.AuthMethod{profiles.AuthPassword}
+	if strings.EqualFold(strings.TrimSpace(p.SPA), "on") {
+		s.Auth = []profiles.AuthMethod{profiles.AuthNTLM}
+	}
+	return s, "", "", true
+}
+
 // poxResponse is the part of an Autodiscover POX answer mailsetup reads.
 type poxResponse struct {
 	XMLName  xml.Name
@@ -35,19 +105,10 @@ type poxResponse struct {
 			Message string `xml:"Message"`
 		} `xml:"Error"`
 		Account struct {
-			AccountType string `xml:"AccountType"`
-			Action      string `xml:"Action"`
-			RedirectURL string `xml:"RedirectUrl"`
-			Protocols   []struct {
-				Type       string `xml:"Type"`
-				Server     string `xml:"Server"`
-				Port       string `xml:"Port"`
-				LoginName  string `xml:"LoginName"`
-				SSL        string `xml:"SSL"`
-				Encryption string `xml:"Encryption"`
-				SPA        string `xml:"SPA"`
-				AuthPkg    string `xml:"AuthPackage"`
-			} `xml:"Protocol"`
+			AccountType string        `xml:"AccountType"`
+			Action      string        `xml:"Action"`
+			RedirectURL string        `xml:"RedirectUrl"`
+			Protocols   []poxProtocol `xml:"Protocol"`
 		} `xml:"Account"`
 	} `xml:"Response"`
 }
@@ -108,100 +169,121 @@ func (r *run) autodiscover(ctx context.Context) answer {
 	}
 	var body bytes.Buffer
 	_ = xml.EscapeText(&body, []byte(r.addr.String()))
-	req := []byte(fmt.Sprintf(autodiscoverRequest, body.String()))
-	post := func(ctx context.Context, u string) (*fetched, error) {
-		return r.fetch(ctx, "POST", u, req, "text/xml; charset=utf-8")
-	}
-	var exchange []string
-	var mu sync.Mutex
-	parse := func(f *fetched) (*profiles.Config, error) {
-		for i := 0; ; i++ {
-			cfg, redirect, exch, err := r.parsePOX(f)
-			if exch != "" {
-				mu.Lock()
-				exchange = append(exchange, exch)
-				mu.Unlock()
-			}
-			if redirect == "" || err != nil || cfg != nil {
-				return cfg, err
-			}
-			if i >= 1 {
-				return nil, fmt.Errorf("too many Autodiscover redirects")
-			}
-			nu, perr := url.Parse(redirect)
-			if perr != nil || nu.Scheme != "https" {
-				return nil, fmt.Errorf("autodiscover redirect to %q refused: not https", truncate(redirect, 80))
-			}
-			nf, ferr := post(ctx, redirect)
-			if ferr != nil {
-				return nil, fmt.Errorf("autodiscover redirect to %s: %w", nu.Host, ferr)
-			}
-			if registrable(nu.Hostname()) != registrable(d) {
-				nf.crossDomain = true
-			}
-			f = nf
-		}
-	}
-	fetchOr401 := func(ctx context.Context, u string) (*fetched, error) {
-		f, err := post(ctx, u)
-		var he *httpError
-		if errors.As(err, &he) && he.status == 401 {
-			auth := strings.ToLower(strings.Join(he.header.Values("WWW-Authenticate"), " "))
-			if strings.Contains(auth, "microsoftonline.com") {
-				return nil, errMicrosoft365
-			}
-		}
-		// autodiscover.<domain> of a Microsoft 365 domain is a CNAME to
-		// Microsoft: its certificate names Microsoft, not the domain.
-		var hn x509.HostnameError
-		if errors.As(err, &hn) && hn.Certificate != nil {
-			for _, n := range hn.Certificate.DNSNames {
-				if isMicrosoftHost(strings.TrimPrefix(n, "*.")) {
-					return nil, errMicrosoft365
-				}
-			}
-		}
-		return f, err
-	}
-	// Outlook's "HTTP redirect method": a GET over plain HTTP, without the
-	// address, whose redirect names the real Autodiscover server. Only a
-	// redirect to Microsoft is used (to recognise Microsoft 365); others are
-	// reported, not followed.
-	redirectProbe := func(ctx context.Context, u string) (*fetched, error) {
-		req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
-		if err != nil {
-			return nil, err
-		}
-		c := *r.client
-		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-		resp, err := c.Do(req)
-		if err != nil {
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err
-			}
-			return nil, err
-		}
-		resp.Body.Close()
-		loc, lerr := resp.Location()
-		if resp.StatusCode/100 != 3 || lerr != nil {
-			return nil, &httpError{status: resp.StatusCode, header: resp.Header}
-		}
-		if loc.Scheme == "https" && isMicrosoftHost(loc.Hostname()) {
-			return nil, errMicrosoft365
-		}
-		return nil, fmt.Errorf("redirects to %s (not followed)", truncate(loc.Host, 80))
-	}
-	fetchAny := func(ctx context.Context, u string) (*fetched, error) {
-		if strings.HasPrefix(u, "http://") {
-			return redirectProbe(ctx, u)
-		}
-		return fetchOr401(ctx, u)
-	}
+	ad := &adLookup{r: r, req: []byte(fmt.Sprintf(autodiscoverRequest, body.String()))}
 	if !r.opts.HTTPSOnly {
 		urls = append(urls, "http://autodiscover."+d+"/autodiscover/autodiscover.xml")
 	}
-	list := r.parallelFetch(ctx, urls, fetchAny, parse)
+	list := r.parallelFetch(ctx, urls, ad.fetchAny, func(f *fetched) (*profiles.Config, error) { return ad.parse(ctx, f) })
+	return ad.answer(list)
+}
+
+// adLookup is one Autodiscover lookup: the POX request it posts and the
+// Exchange servers the answers named.
+type adLookup struct {
+	r        *run
+	req      []byte
+	mu       sync.Mutex
+	exchange []string
+}
+
+func (ad *adLookup) post(ctx context.Context, u string) (*fetched, error) {
+	return ad.r.fetch(ctx, "POST", u, ad.req, "text/xml; charset=utf-8")
+}
+
+// parse reads a POX answer, following at most one redirect (https only).
+func (ad *adLookup) parse(ctx context.Context, f *fetched) (*profiles.Config, error) {
+	for i := 0; ; i++ {
+		cfg, redirect, exch, err := ad.r.parsePOX(f)
+		if exch != "" {
+			ad.mu.Lock()
+			ad.exchange = append(ad.exchange, exch)
+			ad.mu.Unlock()
+		}
+		if redirect == "" || err != nil || cfg != nil {
+			return cfg, err
+		}
+		if i >= 1 {
+			return nil, fmt.Errorf("too many Autodiscover redirects")
+		}
+		nu, perr := url.Parse(redirect)
+		if perr != nil || nu.Scheme != "https" {
+			return nil, fmt.Errorf("autodiscover redirect to %q refused: not https", truncate(redirect, 80))
+		}
+		nf, ferr := ad.post(ctx, redirect)
+		if ferr != nil {
+			return nil, fmt.Errorf("autodiscover redirect to %s: %w", nu.Host, ferr)
+		}
+		if registrable(nu.Hostname()) != registrable(ad.r.addr.Domain) {
+			nf.crossDomain = true
+		}
+		f = nf
+	}
+}
+
+// fetchOr401 posts the request; a Microsoft sign-in demand or a Microsoft
+// certificate means Microsoft 365.
+func (ad *adLookup) fetchOr401(ctx context.Context, u string) (*fetched, error) {
+	f, err := ad.post(ctx, u)
+	var he *httpError
+	if errors.As(err, &he) && he.status == 401 {
+		auth := strings.ToLower(strings.Join(he.header.Values("WWW-Authenticate"), " "))
+		if strings.Contains(auth, "microsoftonline.com") {
+			return nil, errMicrosoft365
+		}
+	}
+	// autodiscover.<domain> of a Microsoft 365 domain is a CNAME to
+	// Microsoft: its certificate names Microsoft, not the domain.
+	var hn x509.HostnameError
+	if errors.As(err, &hn) && hn.Certificate != nil {
+		for _, n := range hn.Certificate.DNSNames {
+			if isMicrosoftHost(strings.TrimPrefix(n, "*.")) {
+				return nil, errMicrosoft365
+			}
+		}
+	}
+	return f, err
+}
+
+// redirectProbe is Outlook's "HTTP redirect method": a GET over plain HTTP,
+// without the address, whose redirect names the real Autodiscover server.
+// Only a redirect to Microsoft is used (to recognise Microsoft 365); others
+// are reported, not followed.
+func (ad *adLookup) redirectProbe(ctx context.Context, u string) (*fetched, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	if err != nil {
+		return nil, err
+	}
+	c := *ad.r.client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, err
+	}
+	resp.Body.Close()
+	loc, lerr := resp.Location()
+	if resp.StatusCode/100 != 3 || lerr != nil {
+		return nil, &httpError{status: resp.StatusCode, header: resp.Header}
+	}
+	if loc.Scheme == "https" && isMicrosoftHost(loc.Hostname()) {
+		return nil, errMicrosoft365
+	}
+	return nil, fmt.Errorf("redirects to %s (not followed)", truncate(loc.Host, 80))
+}
+
+func (ad *adLookup) fetchAny(ctx context.Context, u string) (*fetched, error) {
+	if strings.HasPrefix(u, "http://") {
+		return ad.redirectProbe(ctx, u)
+	}
+	return ad.fetchOr401(ctx, u)
+}
+
+// answer picks the first config found, else Microsoft 365 if recognised,
+// else says which Exchange servers answered without IMAP/POP3/SMTP.
+func (ad *adLookup) answer(list []attempt) answer {
 	detail := summary(list)
 	for _, a := range list {
 		if a.cfg == nil {
@@ -216,11 +298,13 @@ func (r *run) autodiscover(ctx context.Context) answer {
 	}
 	for _, a := range list {
 		if errors.Is(a.err, errMicrosoft365) {
-			return answer{cfg: r.microsoft365("it asks for Microsoft sign-in"), detail: detail, url: a.url}
+			return answer{cfg: ad.r.microsoft365("it asks for Microsoft sign-in"), detail: detail, url: a.url}
 		}
 	}
-	if len(exchange) > 0 {
-		detail = joinDetail(detail, "an Exchange server answered ("+strings.Join(exchange, ", ")+") but named no IMAP, POP3 or SMTP server; it needs Exchange (EWS) with OAuth2 or an administrator to enable IMAP")
+	ad.mu.Lock()
+	defer ad.mu.Unlock()
+	if len(ad.exchange) > 0 {
+		detail = joinDetail(detail, "an Exchange server answered ("+strings.Join(ad.exchange, ", ")+") but named no IMAP, POP3 or SMTP server; it needs Exchange (EWS) with OAuth2 or an administrator to enable IMAP")
 	}
 	return answer{detail: detail, err: firstErr(list)}
 }
@@ -256,65 +340,23 @@ func (r *run) parsePOX(f *fetched) (cfg *profiles.Config, redirect, exchange str
 	}
 	microsoft := false
 	for _, p := range acc.Protocols {
-		typ := strings.ToUpper(strings.TrimSpace(p.Type))
-		host := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(p.Server), "."))
-		if isMicrosoftHost(host) {
+		srv, exch, warn, ok := r.poxServer(p)
+		if isMicrosoftHost(srv.Host) {
 			microsoft = true
 		}
-		var proto profiles.Protocol
-		switch typ {
-		case "IMAP":
-			proto = profiles.IMAP
-		case "POP3":
-			proto = profiles.POP3
-		case "SMTP":
-			proto = profiles.SMTP
-		case "EXCH", "EXPR", "EXHTTP", "WEB":
-			if host != "" {
-				exchange = typ + " " + truncate(host, 80)
-			} else {
-				exchange = typ
-			}
-			continue
-		default:
+		if exch != "" {
+			exchange = exch
+		}
+		if warn != "" {
+			cfg.Warnings = append(cfg.Warnings, warn)
+		}
+		if !ok {
 			continue
 		}
-		port, perr := strconv.Atoi(strings.TrimSpace(p.Port))
-		if perr != nil || port < 1 || port > 65535 || profiles.ValidateHost(host) != nil {
-			continue
-		}
-		sec := profiles.SecurityNone
-		switch strings.ToLower(strings.TrimSpace(p.Encryption)) {
-		case "ssl":
-			sec = profiles.SecurityTLS
-		case "tls":
-			sec = profiles.SecuritySTARTTLS
-		case "none":
-		default:
-			if !strings.EqualFold(strings.TrimSpace(p.SSL), "off") {
-				sec = profiles.SecuritySTARTTLS
-				if port == 993 || port == 995 || port == 465 {
-					sec = profiles.SecurityTLS
-				}
-			}
-		}
-		user := strings.TrimSpace(p.LoginName)
-		if user == "" {
-			user = r.addr.String()
-		}
-		if i := strings.LastIndexByte(user, '@'); i >= 0 && !strings.EqualFold(user[i+1:], r.addr.Domain) {
-			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s server %s skipped: its login %q belongs to another domain", proto, host, truncate(user, 80)))
-			continue
-		}
-		auth := []profiles.AuthMethod{profiles.AuthPassword}
-		if strings.EqualFold(strings.TrimSpace(p.SPA), "on") {
-			auth = []profiles.AuthMethod{profiles.AuthNTLM}
-		}
-		s := profiles.Server{Protocol: proto, Host: host, Port: port, Security: sec, Username: user, Auth: auth}
-		if proto == profiles.SMTP {
-			cfg.Outgoing = appendServer(cfg.Outgoing, s)
+		if srv.Protocol == profiles.SMTP {
+			cfg.Outgoing = appendServer(cfg.Outgoing, srv)
 		} else {
-			cfg.Incoming = appendServer(cfg.Incoming, s)
+			cfg.Incoming = appendServer(cfg.Incoming, srv)
 		}
 	}
 	if microsoft {

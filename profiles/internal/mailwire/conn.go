@@ -59,7 +59,7 @@ type Limits struct {
 	// untagged IMAP lines) and the atoms of a CAPABILITY list (default 500).
 	MaxReplyLines int
 	// MaxBytes is the budget of bytes read on the whole connection, TLS
-	// handshake included (default 2 MiB).
+	// handshake included (default 1 MiB).
 	MaxBytes int64
 	// MaxCerts and MaxCertBytes cap the certificate chain the server
 	// presents (default 10 certificates, 64 KiB of DER in all).
@@ -70,7 +70,7 @@ type Limits struct {
 const (
 	DefaultMaxLine       = 8 << 10
 	DefaultMaxReplyLines = 500
-	DefaultMaxBytes      = 2 << 20
+	DefaultMaxBytes      = 1 << 20
 	DefaultMaxCerts      = 10
 	DefaultMaxCertBytes  = 64 << 10
 )
