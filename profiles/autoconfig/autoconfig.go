@@ -259,6 +259,30 @@ func (d *Document) Config(addr profiles.Address) (*profiles.Config, error) {
 		}
 		return nil, &Error{Reason: ReasonNoServers, Detail: detail}
 	}
+	d.addNotes(cfg)
+	if oauth && allOAuth(cfg) {
+		cfg.Notes = append(cfg.Notes, profiles.Note{Kind: profiles.NoteOAuthOnly,
+			Text: "This provider accepts only OAuth2 sign-in (in a browser window), not a password.", Key: "note.oauth-only"})
+	}
+	cfg.Normalize()
+	return cfg, nil
+}
+
+// Domains returns the <domain> entries of the document, lower-cased.
+func (d *Document) Domains() []string {
+	var out []string
+	for _, s := range d.Provider.Domains {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// addNotes adds the provider's enable instructions, English instructions
+// and documentation links as notes.
+func (d *Document) addNotes(cfg *profiles.Config) {
+	p := d.Provider
 	for _, e := range append(append([]Enable(nil), p.Enable...), d.Enable...) {
 		text := pickText(e.Instruction)
 		if text == "" {
@@ -289,23 +313,6 @@ func (d *Document) Config(addr profiles.Address) (*profiles.Config, error) {
 		}
 		cfg.Notes = append(cfg.Notes, n)
 	}
-	if oauth && allOAuth(cfg) {
-		cfg.Notes = append(cfg.Notes, profiles.Note{Kind: profiles.NoteOAuthOnly,
-			Text: "This provider accepts only OAuth2 sign-in (in a browser window), not a password.", Key: "note.oauth-only"})
-	}
-	cfg.Normalize()
-	return cfg, nil
-}
-
-// Domains returns the <domain> entries of the document, lower-cased.
-func (d *Document) Domains() []string {
-	var out []string
-	for _, s := range d.Provider.Domains {
-		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func allOAuth(cfg *profiles.Config) bool {

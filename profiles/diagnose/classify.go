@@ -113,6 +113,12 @@ func Classify(f Failure) (Code, map[string]string) {
 	return Unknown, args
 }
 
+// classifyErr names the failure from the Go error alone: the verifier's
+// sentinels, certificate errors, DNS, errno values, TLS texts, timeouts
+// and closed connections. It is longer than 80 lines on purpose: it is one
+// ordered list of checks whose order is the rule (a sentinel before a
+// certificate before a timeout), easier to read in one place than spread
+// over helpers.
 func classifyErr(f Failure, args map[string]string) (Code, bool) {
 	err := f.Err
 	if err == nil {

@@ -21,6 +21,39 @@ var StandardGuessPorts = []GuessPort{
 	{profiles.SMTP, 25, profiles.SecuritySTARTTLS},
 }
 
+// probeAll runs every probe at once and waits for all of them.
+func (r *run) probeAll(ctx context.Context, jobs []probeResult) {
+	var wg sync.WaitGroup
+	for i := range jobs {
+		wg.Add(1)
+		go func(j *probeResult) {
+			defer wg.Done()
+			j.status, j.detail = r.probe(ctx, j.host, j.port)
+		}(&jobs[i])
+	}
+	wg.Wait()
+}
+
+// sortProbes orders working servers: IMAP before POP3 before SMTP, then
+// implicit TLS before STARTTLS, then port order as listed, then host order
+// as probed.
+func sortProbes(ok []probeResult) {
+	secRank := func(s profiles.Security) int {
+		if s == profiles.SecurityTLS {
+			return 0
+		}
+		return 1
+	}
+	protoRank := map[profiles.Protocol]int{profiles.IMAP: 0, profiles.POP3: 1, profiles.SMTP: 2}
+	sort.SliceStable(ok, func(a, b int) bool {
+		x, y := ok[a], ok[b]
+		if protoRank[x.port.Protocol] != protoRank[y.port.Protocol] {
+			return protoRank[x.port.Protocol] < protoRank[y.port.Protocol]
+		}
+		return secRank(x.port.Security) < secRank(y.port.Security)
+	})
+}
+
 // probeStatus is what one probe found.
 type probeStatus string
 
@@ -88,16 +121,7 @@ func (r *run) guess(ctx context.Context) answer {
 			}
 		}
 	}
-	var wg sync.WaitGroup
-	for i := range jobs {
-		wg.Add(1)
-		go func(j *probeResult) {
-			defer wg.Done()
-			j.status, j.detail = r.probe(ctx, j.host, j.port)
-		}(&jobs[i])
-	}
-	wg.Wait()
-
+	r.probeAll(ctx, jobs)
 	cfg := &profiles.Config{
 		Address: r.addr.String(), Domain: r.addr.Domain, Source: profiles.SourceGuess,
 		Provider: profiles.Provider{ID: r.addr.Domain, Name: r.addr.DomainUnicode},
@@ -116,22 +140,7 @@ func (r *run) guess(ctx context.Context) answer {
 			parts = append(parts, fmt.Sprintf("%s:%d %s", j.host, j.port.Port, j.detail))
 		}
 	}
-	// Order: implicit TLS before STARTTLS, IMAP before POP3, then port order
-	// as listed, then host order as probed.
-	secRank := func(s profiles.Security) int {
-		if s == profiles.SecurityTLS {
-			return 0
-		}
-		return 1
-	}
-	protoRank := map[profiles.Protocol]int{profiles.IMAP: 0, profiles.POP3: 1, profiles.SMTP: 2}
-	sort.SliceStable(ok, func(a, b int) bool {
-		x, y := ok[a], ok[b]
-		if protoRank[x.port.Protocol] != protoRank[y.port.Protocol] {
-			return protoRank[x.port.Protocol] < protoRank[y.port.Protocol]
-		}
-		return secRank(x.port.Security) < secRank(y.port.Security)
-	})
+	sortProbes(ok)
 	for _, j := range ok {
 		s := profiles.Server{Protocol: j.port.Protocol, Host: j.host, Port: j.port.Port, Security: j.port.Security,
 			Username: r.addr.String(), Auth: []profiles.AuthMethod{profiles.AuthPassword}}

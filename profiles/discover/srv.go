@@ -73,16 +73,16 @@ var srvServices = []srvService{
 	{"_submission._tcp.", profiles.SMTP, profiles.SecuritySTARTTLS},
 }
 
-// fromSRV reads the RFC 6186 / 8314 records. A single record with target
-// "." means the service is not offered. Servers found on _imap, _pop3 and
-// _submission are configured with STARTTLS, never in plain text.
-func (r *run) fromSRV(ctx context.Context) answer {
-	type res struct {
-		recs []*dns.SRV
-		ad   bool
-		err  error
-	}
-	results := make([]res, len(srvServices))
+// srvResult is the answer for one SRV service name.
+type srvResult struct {
+	recs []*dns.SRV
+	ad   bool
+	err  error
+}
+
+// srvLookup asks for every service of srvServices at once.
+func (r *run) srvLookup(ctx context.Context) []srvResult {
+	results := make([]srvResult, len(srvServices))
 	var wg sync.WaitGroup
 	for i, s := range srvServices {
 		wg.Add(1)
@@ -95,10 +95,18 @@ func (r *run) fromSRV(ctx context.Context) answer {
 					recs = append(recs, srv)
 				}
 			}
-			results[i] = res{recs, ad, err}
+			results[i] = srvResult{recs, ad, err}
 		}(i, s)
 	}
 	wg.Wait()
+	return results
+}
+
+// fromSRV reads the RFC 6186 / 8314 records. A single record with target
+// "." means the service is not offered. Servers found on _imap, _pop3 and
+// _submission are configured with STARTTLS, never in plain text.
+func (r *run) fromSRV(ctx context.Context) answer {
+	results := r.srvLookup(ctx)
 	cfg := &profiles.Config{
 		Address: r.addr.String(), Domain: r.addr.Domain, Source: profiles.SourceSRV,
 		Provider: profiles.Provider{ID: r.addr.Domain, Name: r.addr.DomainUnicode},
