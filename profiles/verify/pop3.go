@@ -16,11 +16,8 @@ import (
 // CA from --ca, the test CA), and its errors cannot be told apart by stage.
 // We need only greeting, CAPA, STLS, USER/PASS or AUTH PLAIN, STAT and QUIT.
 
-// errPOP3 is a "-ERR" reply.
-var errPOP3 = diagnose.ErrPOP3
-
 // pop3Cmd sends a command (unless empty) and reads a one-line reply. It
-// returns the reply and errPOP3 for "-ERR".
+// returns the reply and diagnose.ErrPOP3 for "-ERR".
 func (a *attempt) pop3Cmd(cmd string) (string, error) {
 	if cmd != "" {
 		if err := a.writeLine(cmd); err != nil {
