@@ -2,6 +2,8 @@ package mailwire
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -274,4 +276,15 @@ func FuzzDialogue(f *testing.F) {
 			t.Fatalf("consumed %d bytes", n)
 		}
 	})
+}
+
+// TestHandshakeNeedsServerName: the chain check, which replaces
+// crypto/tls's own, still refuses to run without a name to check (crypto/tls
+// refuses such a config outright), so no certificate passes unchecked.
+func TestHandshakeNeedsServerName(t *testing.T) {
+	g := (&Conn{lim: Limits{}.withDefaults()}).guard(&tls.Config{})
+	err := g.VerifyConnection(tls.ConnectionState{PeerCertificates: []*x509.Certificate{{Raw: []byte{1}}}})
+	if err == nil || !strings.Contains(err.Error(), "no server name") {
+		t.Fatalf("got %v", err)
+	}
 }

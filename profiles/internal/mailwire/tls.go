@@ -135,6 +135,11 @@ func (c *Conn) guard(cfg *tls.Config) *tls.Config {
 		if len(certs) == 0 {
 			return &tls.CertificateVerificationError{Err: fmt.Errorf("tls: the server sent no certificate")}
 		}
+		if cfg.ServerName == "" {
+			// crypto/tls refuses this too: without a name, any valid
+			// certificate would pass.
+			return &tls.CertificateVerificationError{UnverifiedCertificates: certs, Err: fmt.Errorf("tls: no server name to check the certificate against")}
+		}
 		opts := x509.VerifyOptions{Roots: cfg.RootCAs, DNSName: cfg.ServerName, Intermediates: x509.NewCertPool()}
 		if cfg.Time != nil {
 			opts.CurrentTime = cfg.Time()
