@@ -59,3 +59,20 @@ func TestRemoteConfigNamingLocalHosts(t *testing.T) {
 		}
 	})
 }
+
+// TestPercentInLocalPart: a '%' in a legal local part does not make every
+// ISPDB server be refused for an "unknown placeholder", and the address is
+// expanded once (reliability.md L17).
+func TestPercentInLocalPart(t *testing.T) {
+	w := newWorld(t)
+	httpsServer(t, w.ca, w.nw, ispdbHandler(map[string]string{"example.test": autoconfigXML("imap.example.test", 993, "SSL", "smtp.example.test")}), "ispdb.test")
+	for _, a := range []string{"a%b@example.test", "%EMAILDOMAIN%@example.test"} {
+		res := detect(t, w, a, w.opts(profiles.SourceISPDB))
+		if res.Config == nil {
+			t.Fatalf("%s: nothing found: %+v", a, res.Trace)
+		}
+		if got := res.Config.Incoming[0].Username; got != a {
+			t.Errorf("%s: login %q", a, got)
+		}
+	}
+}
