@@ -1,6 +1,10 @@
 // Package verify proves that a Config's servers accept the user's login:
 // IMAP (github.com/emersion/go-imap/v2), POP3 (a small client of our own,
-// see pop3.go) and SMTP (github.com/emersion/go-smtp). Incoming and outgoing
+// see pop3.go) and SMTP (github.com/emersion/go-smtp), the greeting,
+// capabilities and STARTTLS of all three spoken by
+// profiles/internal/mailwire, whose limits (line length, reply lines,
+// 1 MiB per connection, certificate chain size) also bound what the two
+// libraries read. Incoming and outgoing
 // checks run at the same time; each step is reported as it happens through
 // Options.OnStep; every failure carries a diagnosis (package diagnose).
 //
@@ -8,14 +12,23 @@
 // other servers of the same protocol are tried in the Config's order
 // (465 → 587 STARTTLS → 2525 for Mail.ru, 993 → 143 STARTTLS) and the one
 // that worked is reported as the check's Alternative; WithWorking rewrites
-// the Config so the export uses it.
+// the Config so the export uses it. At most MaxServersPerSide servers are
+// tried, all within Options.Timeout (and the context's deadline).
+//
+// Before connecting anywhere Verify refuses (*ConsentError, NeedsConsent)
+// to send the password to settings whose trust is "confirm" or over a
+// connection without encryption unless the user agreed (AllowUnconfirmed,
+// AllowPlaintext), and (*CredentialError) a password or username holding a
+// line break or control character.
 //
 // Sign-in is lockout-aware: one attempt per username form and mechanism,
 // stopping at a definitive "invalid credentials"; the local part is tried as
 // a username only for providers known to use it or when the server says the
-// user is unknown; GSSAPI is never tried. The password never reaches a
-// step, an error, a reply or the JSON: every server text is passed through
-// a redactor first.
+// user is unknown; GSSAPI is never tried; a temporary refusal is not
+// retried. The password never reaches a step, an error, a reply, the
+// capabilities or the JSON: every server text is passed through a redactor
+// that knows every form a server may echo (raw, IMAP-quoted, base64, any
+// letter case).
 package verify
 
 import (
