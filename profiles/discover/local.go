@@ -13,8 +13,8 @@ import (
 // localTarget says why host points into the user's own computer or
 // network, or "" when it does not: "localhost" and its subdomains,
 // loopback, private, link-local and unspecified IP literals, and all-number
-// names such as "2130706433" or "0177.0.0.1" that some systems read as
-// IPv4 addresses in decimal or octal.
+// names such as "2130706433", "0177.0.0.1" or "0x7f.1" that some systems
+// read as IPv4 addresses in decimal, octal or hex.
 func localTarget(host string) string {
 	h := strings.ToLower(strings.TrimSuffix(host, "."))
 	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
@@ -33,17 +33,29 @@ func localTarget(host string) string {
 		}
 		return ""
 	}
-	numeric := h != ""
-	for _, r := range h {
-		if !(r >= '0' && r <= '9' || r == '.' || r == 'x') {
-			numeric = false
-			break
-		}
-	}
-	if numeric {
+	if numericHost(h) {
 		return "a number that some systems read as an IP address"
 	}
 	return ""
+}
+
+// numericHost reports whether every label of h is a number (decimal,
+// octal with a leading 0, or hex with 0x): inet_aton reads such names as
+// IPv4 addresses ("2130706433", "0177.0.0.1", "0x7f.1").
+func numericHost(h string) bool {
+	if h == "" {
+		return false
+	}
+	for _, l := range strings.Split(h, ".") {
+		digits := "0123456789"
+		if strings.HasPrefix(l, "0x") {
+			l, digits = l[2:], "0123456789abcdef"
+		}
+		if l == "" || strings.Trim(l, digits) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // publicDomain reports whether domain sits under a public suffix run by

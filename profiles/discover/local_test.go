@@ -15,7 +15,7 @@ import (
 // (reliability.md L8). Before, such settings were "verified".
 func TestRemoteConfigNamingLocalHosts(t *testing.T) {
 	for _, host := range []string{"127.0.0.1", "::1", "localhost", "imap.localhost", "10.1.2.3", "192.168.0.10",
-		"169.254.1.1", "2130706433", "0177.0.0.1"} {
+		"169.254.1.1", "2130706433", "0177.0.0.1", "0x7f.1"} {
 		t.Run(host, func(t *testing.T) {
 			w := newWorld(t)
 			doc := autoconfigXML(host, 993, "SSL", "smtp.example.com")
