@@ -1,12 +1,14 @@
 package discover
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"mailsetup/profiles"
+	"mailsetup/profiles/mailtest"
 )
 
 // TestRemoteConfigNamingLocalHosts: an HTTPS autoconfig of a public domain
@@ -73,6 +75,37 @@ func TestPercentInLocalPart(t *testing.T) {
 		}
 		if got := res.Config.Incoming[0].Username; got != a {
 			t.Errorf("%s: login %q", a, got)
+		}
+	}
+}
+
+// TestGuessFloodingServers: a probed server that floods (an endless line,
+// endless CAPABILITY atoms, endless 250- lines) is cut off by mailwire's
+// limits with a plain reason in the trace, and the probe stops reading.
+func TestGuessFloodingServers(t *testing.T) {
+	w := newWorld(t)
+	floods := map[string]*mailtest.Flood{
+		"imap.example.test:143": mailtest.ServeFlood(t, nil, mailtest.IMAPEndlessLine, 64<<20),
+		"mail.example.test:143": mailtest.ServeFlood(t, nil, mailtest.IMAPEndlessCapability, 64<<20),
+		"smtp.example.test:587": mailtest.ServeFlood(t, nil, mailtest.SMTPEndlessEHLO, 64<<20),
+	}
+	for hp, fl := range floods {
+		w.nw.route(hp, fmt.Sprintf("127.0.0.1:%d", fl.Port))
+	}
+	res := detect(t, w, "ivan@example.test", w.opts(profiles.SourceGuess))
+	if res.Config != nil {
+		t.Fatalf("a flooding server was taken: %+v", res.Config)
+	}
+	d := res.Trace[0].Detail
+	for _, want := range []string{"imap.example.test:143 the server sent a line longer than",
+		"mail.example.test:143 the server sent a", "smtp.example.test:587 the server sent a reply of more than"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("detail lacks %q:\n%s", want, d)
+		}
+	}
+	for hp, fl := range floods {
+		if fl.Written() > 24<<20 {
+			t.Errorf("%s: the probe read on (%d bytes sent)", hp, fl.Written())
 		}
 	}
 }
