@@ -82,10 +82,16 @@ func newRedactor(password, user string, addr profiles.Address) *redactor {
 		forms = append(forms[:best], forms[best+1:]...)
 		if f != "" && !seen[f] {
 			seen[f] = true
-			alts = append(alts, regexp.QuoteMeta(f))
+			if len(f) >= 4 {
+				alts = append(alts, "(?i:"+regexp.QuoteMeta(f)+")")
+			} else {
+				// A very short password in any case would blank out
+				// ordinary letters everywhere; only its exact form goes.
+				alts = append(alts, regexp.QuoteMeta(f))
+			}
 		}
 	}
-	r.re = regexp.MustCompile("(?i)" + strings.Join(alts, "|"))
+	r.re = regexp.MustCompile(strings.Join(alts, "|"))
 	return r
 }
 
