@@ -57,15 +57,13 @@ func (r *run) probe(ctx context.Context, host string, p GuessPort) (probeStatus,
 			return probeFailure(err)
 		}
 	}
-	g, err := w.Greeting()
-	if err != nil {
+	if _, err := w.Greeting(); err != nil {
 		var re *mailwire.ReplyError
 		if errors.As(err, &re) && !errors.Is(err, diagnose.ErrReplyTooLarge) {
 			return probeBadGreeting, fmt.Sprintf("does not greet as %s (%q)", strings.ToUpper(string(p.Protocol)), truncate(re.Reply, 60))
 		}
 		return probeFailure(err)
 	}
-	_ = g
 	caps, _, err := w.Capabilities("mailsetup.invalid")
 	if err != nil {
 		return probeFailure(err)
