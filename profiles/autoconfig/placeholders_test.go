@@ -55,9 +55,12 @@ func TestExpandUsername(t *testing.T) {
 	}
 }
 
-// TestExpandHost: placeholders in hostnames as Thunderbird reads them
-// (Sanitizer.hostname's pattern: upper-case names only) and fills them
-// (AccountConfig.replaceVariables).
+// TestExpandHost: placeholders in hostnames as Thunderbird reads them and
+// fills them: mozilla/releases-comm-central @ cf9726f563,
+// mail/components/accountcreation/modules/InputSanitizer.sys.mjs:123-134
+// (hostname(): only ^[a-zA-Z0-9\-\.]*(%[A-Z0-9]+%[a-zA-Z0-9\-\.]*)+$, upper-case
+// names) and AccountConfig.sys.mjs:546,597-608 (replaceVariables fills
+// EMAILADDRESS, EMAILLOCALPART, EMAILDOMAIN, REALNAME in the hostnames).
 func TestExpandHost(t *testing.T) {
 	cases := []struct {
 		host, address, want string
