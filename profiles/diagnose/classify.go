@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"mailsetup/profiles"
+	"mailsetup/profiles/internal/mailwire"
 )
 
 // Stage is the part of a check that failed.
@@ -32,24 +33,23 @@ const (
 // Errors the verifier reports for conditions that are not a server reply.
 var (
 	// ErrStartTLSMissing: the server did not offer STARTTLS/STLS.
-	ErrStartTLSMissing = errors.New("diagnose: the server does not offer STARTTLS")
+	ErrStartTLSMissing = mailwire.ErrStartTLSMissing
 	// ErrPlaintextRefused: the server will not take a password without TLS.
 	ErrPlaintextRefused = errors.New("diagnose: the server refuses sign-in without encryption")
 	// ErrNoPasswordMethod: the server offers no password sign-in method we use.
 	ErrNoPasswordMethod = errors.New("diagnose: the server offers no password sign-in (only OAuth2 or similar)")
 	// ErrBadGreeting: the server's first words were not a mail greeting.
-	ErrBadGreeting = errors.New("diagnose: the server did not greet like a mail server")
+	ErrBadGreeting = mailwire.ErrBadGreeting
 	// ErrReplyTooLarge: the server sent an endless line, an endless
-	// multi-line reply or more data than a check needs (a flood).
-	ErrReplyTooLarge = errors.New("diagnose: the server sent an over-long reply")
+	// multi-line reply or a flood of data.
+	ErrReplyTooLarge = mailwire.ErrReplyTooLarge
 	// ErrCertChainTooLarge: the server presented an oversized certificate chain.
-	ErrCertChainTooLarge = errors.New("diagnose: the server sent an oversized certificate chain")
+	ErrCertChainTooLarge = mailwire.ErrCertChainTooLarge
 	// ErrDataBeforeTLS: the server sent data after agreeing to STARTTLS and
-	// before the TLS handshake (a command-injection attempt or a broken
-	// middlebox).
-	ErrDataBeforeTLS = errors.New("diagnose: the server sent data before the TLS handshake")
+	// before the TLS handshake.
+	ErrDataBeforeTLS = mailwire.ErrDataBeforeTLS
 	// ErrPOP3: a POP3 "-ERR" reply.
-	ErrPOP3 = errors.New("diagnose: the POP3 server answered -ERR")
+	ErrPOP3 = mailwire.ErrPOP3
 )
 
 // Failure is what the verifier knows about a failed check.

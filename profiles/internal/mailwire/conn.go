@@ -24,8 +24,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"mailsetup/profiles/diagnose"
 )
 
 // Protocol is the mail protocol spoken on a Conn.
@@ -95,7 +93,7 @@ func (l Limits) withDefaults() Limits {
 }
 
 // LimitError says which limit a server went over. It wraps
-// diagnose.ErrReplyTooLarge (or diagnose.ErrCertChainTooLarge).
+// ErrReplyTooLarge (or ErrCertChainTooLarge).
 type LimitError struct {
 	// What is "line", "reply", "data" or "certificate chain".
 	What  string
@@ -114,12 +112,12 @@ func (e *LimitError) Error() string {
 	return fmt.Sprintf("mailwire: the server sent more than %d bytes before the check ended", e.Limit)
 }
 
-// Unwrap lets errors.Is find the diagnose sentinel.
+// Unwrap lets errors.Is find ErrReplyTooLarge or ErrCertChainTooLarge.
 func (e *LimitError) Unwrap() error {
 	if e.What == "certificate chain" {
-		return diagnose.ErrCertChainTooLarge
+		return ErrCertChainTooLarge
 	}
-	return diagnose.ErrReplyTooLarge
+	return ErrReplyTooLarge
 }
 
 // ReplyError is a server reply that ends the dialogue: Reply is the
@@ -134,7 +132,7 @@ func (e *ReplyError) Error() string { return e.Err.Error() }
 // Unwrap returns the reason.
 func (e *ReplyError) Unwrap() error { return e.Err }
 
-// Reasons a ReplyError carries besides the diagnose sentinels.
+// Reasons a ReplyError carries besides those of errors.go.
 var (
 	// ErrClosedAtOnce: an IMAP server greeted with BYE.
 	ErrClosedAtOnce = errors.New("mailwire: the server closed the connection at once")

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"mailsetup/profiles/diagnose"
 )
 
 // Greeting is the server's first reply.
@@ -19,9 +17,9 @@ type Greeting struct {
 }
 
 // Greeting reads the server's greeting. A reply that is not a mail
-// greeting is a *ReplyError wrapping diagnose.ErrBadGreeting (or
+// greeting is a *ReplyError wrapping ErrBadGreeting (or
 // ErrClosedAtOnce for an IMAP BYE, ErrRefused for an SMTP code other than
-// 220, diagnose.ErrPOP3 for a POP3 -ERR).
+// 220, ErrPOP3 for a POP3 -ERR).
 func (c *Conn) Greeting() (Greeting, error) {
 	switch c.proto {
 	case SMTP:
@@ -44,9 +42,9 @@ func (c *Conn) Greeting() (Greeting, error) {
 		case strings.HasPrefix(line, "+OK"):
 			return g, nil
 		case strings.HasPrefix(line, "-ERR"):
-			return g, &ReplyError{Reply: line, Err: diagnose.ErrPOP3}
+			return g, &ReplyError{Reply: line, Err: ErrPOP3}
 		}
-		return g, &ReplyError{Reply: line, Err: diagnose.ErrBadGreeting}
+		return g, &ReplyError{Reply: line, Err: ErrBadGreeting}
 	}
 	line, err := c.ReadLine()
 	if err != nil {
@@ -60,7 +58,7 @@ func (c *Conn) Greeting() (Greeting, error) {
 	case strings.HasPrefix(up, "* BYE"):
 		return g, &ReplyError{Reply: line, Err: ErrClosedAtOnce}
 	}
-	return g, &ReplyError{Reply: line, Err: diagnose.ErrBadGreeting}
+	return g, &ReplyError{Reply: line, Err: ErrBadGreeting}
 }
 
 // ReadSMTP reads one SMTP reply, multi-line or not: its code and its text,
@@ -76,11 +74,11 @@ func (c *Conn) ReadSMTP() (int, string, error) {
 			return 0, strings.Join(lines, "\n"), err
 		}
 		if len(line) < 3 {
-			return 0, line, &ReplyError{Reply: line, Err: diagnose.ErrBadGreeting}
+			return 0, line, &ReplyError{Reply: line, Err: ErrBadGreeting}
 		}
 		code, err := strconv.Atoi(line[:3])
 		if err != nil || code < 100 {
-			return 0, line, &ReplyError{Reply: line, Err: diagnose.ErrBadGreeting}
+			return 0, line, &ReplyError{Reply: line, Err: ErrBadGreeting}
 		}
 		text := ""
 		if len(line) > 4 {
@@ -91,14 +89,14 @@ func (c *Conn) ReadSMTP() (int, string, error) {
 			return code, strings.Join(lines, "\n"), nil
 		}
 		if line[3] != '-' {
-			return 0, line, &ReplyError{Reply: line, Err: diagnose.ErrBadGreeting}
+			return 0, line, &ReplyError{Reply: line, Err: ErrBadGreeting}
 		}
 	}
 }
 
 // ReadPOP3 reads a one-line POP3 reply: "+OK …" and "+ …" (a SASL
 // challenge) are no error; "-ERR …" is a *ReplyError wrapping
-// diagnose.ErrPOP3; anything else wraps diagnose.ErrBadGreeting.
+// ErrPOP3; anything else wraps ErrBadGreeting.
 func (c *Conn) ReadPOP3() (string, error) {
 	line, err := c.ReadLine()
 	if err != nil {
@@ -108,9 +106,9 @@ func (c *Conn) ReadPOP3() (string, error) {
 	case strings.HasPrefix(line, "+OK"), strings.HasPrefix(line, "+ "), line == "+":
 		return line, nil
 	case strings.HasPrefix(line, "-ERR"):
-		return line, &ReplyError{Reply: line, Err: diagnose.ErrPOP3}
+		return line, &ReplyError{Reply: line, Err: ErrPOP3}
 	}
-	return line, &ReplyError{Reply: line, Err: diagnose.ErrBadGreeting}
+	return line, &ReplyError{Reply: line, Err: ErrBadGreeting}
 }
 
 // Tag returns a fresh IMAP command tag ("m1", "m2"…).
@@ -142,7 +140,7 @@ func (c *Conn) ReadTagged(tag string) (string, []string, error) {
 		case strings.HasPrefix(line, "* "), strings.HasPrefix(line, "+"):
 			untagged = append(untagged, line)
 		default:
-			return line, untagged, &ReplyError{Reply: line, Err: diagnose.ErrBadGreeting}
+			return line, untagged, &ReplyError{Reply: line, Err: ErrBadGreeting}
 		}
 	}
 }
@@ -259,7 +257,7 @@ func (c *Conn) Capabilities(ehlo string) (Caps, string, error) {
 		}
 		line, err := c.ReadPOP3()
 		if err != nil {
-			if re, ok := err.(*ReplyError); ok && re.Err == diagnose.ErrPOP3 {
+			if re, ok := err.(*ReplyError); ok && re.Err == ErrPOP3 {
 				return k, line, nil
 			}
 			return k, line, err

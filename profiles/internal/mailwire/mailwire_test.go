@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"mailsetup/profiles/diagnose"
 )
 
 // serve plays script as the server's whole side over loopback TCP (then
@@ -118,7 +116,7 @@ func TestDialogue(t *testing.T) {
 			}
 		}},
 		{"not-mail", IMAP, "HTTP/1.1 400 Bad Request\r\n", func(t *testing.T, c *Conn, k Caps, err error) {
-			if !errors.Is(err, diagnose.ErrBadGreeting) {
+			if !errors.Is(err, ErrBadGreeting) {
 				t.Fatalf("%v", err)
 			}
 		}},
@@ -140,7 +138,7 @@ func TestDialogue(t *testing.T) {
 }
 
 // TestLimits: an endless line, endless multi-line replies and a flood are
-// each a *LimitError wrapping diagnose.ErrReplyTooLarge, and the client
+// each a *LimitError wrapping ErrReplyTooLarge, and the client
 // consumes no more than its budget.
 func TestLimits(t *testing.T) {
 	lim := Limits{MaxLine: 1024, MaxReplyLines: 50, MaxBytes: 64 << 10}
@@ -166,7 +164,7 @@ func TestLimits(t *testing.T) {
 			w.Deadline(2 * time.Second)
 			err := dialogue(w)
 			var le *LimitError
-			if !errors.As(err, &le) || le.What != c.what || !errors.Is(err, diagnose.ErrReplyTooLarge) {
+			if !errors.As(err, &le) || le.What != c.what || !errors.Is(err, ErrReplyTooLarge) {
 				t.Fatalf("got %v, want a %s limit", err, c.what)
 			}
 			if w.Err() == nil {
@@ -185,7 +183,7 @@ func TestLimits(t *testing.T) {
 		w.Deadline(2 * time.Second)
 		_, _ = w.Greeting()
 		_, err := io.Copy(io.Discard, w.Stream(""))
-		if !errors.Is(err, diagnose.ErrReplyTooLarge) {
+		if !errors.Is(err, ErrReplyTooLarge) {
 			t.Fatalf("a library reading the stream got %v", err)
 		}
 	})
@@ -209,7 +207,7 @@ func TestDataBeforeTLS(t *testing.T) {
 			w.Deadline(2 * time.Second)
 			// Let the whole script arrive before the STARTTLS answer is read.
 			time.Sleep(50 * time.Millisecond)
-			if err := dialogue(w); !errors.Is(err, diagnose.ErrDataBeforeTLS) {
+			if err := dialogue(w); !errors.Is(err, ErrDataBeforeTLS) {
 				t.Fatalf("got %v", err)
 			}
 		})

@@ -5,15 +5,13 @@ import (
 	"crypto/x509"
 	"fmt"
 	"strings"
-
-	"mailsetup/profiles/diagnose"
 )
 
 // StartTLS asks for the upgrade (IMAP STARTTLS, POP3 STLS, SMTP STARTTLS)
 // and, when the server agrees, does the TLS handshake with cfg. A refusal
-// is a *ReplyError wrapping diagnose.ErrStartTLSMissing. A server that
+// is a *ReplyError wrapping ErrStartTLSMissing. A server that
 // sent anything after its "go ahead" and before the handshake is refused
-// with diagnose.ErrDataBeforeTLS: those bytes would otherwise be read as
+// with ErrDataBeforeTLS: those bytes would otherwise be read as
 // if they had come over TLS (the STARTTLS command-injection attack, RFC
 // 3207 §4.2 and CVE-2011-0411). The handshake itself is a
 // *HandshakeError.
@@ -49,15 +47,15 @@ func (c *Conn) StartTLS(cfg *tls.Config) (tls.ConnectionState, error) {
 			if _, lim := err.(*LimitError); lim {
 				return tls.ConnectionState{}, err
 			}
-			return tls.ConnectionState{}, &ReplyError{Reply: text, Err: diagnose.ErrStartTLSMissing}
+			return tls.ConnectionState{}, &ReplyError{Reply: text, Err: ErrStartTLSMissing}
 		}
 		reply, ok = fmt.Sprintf("%d %s", code, text), code == 220
 	}
 	if !ok {
-		return tls.ConnectionState{}, &ReplyError{Reply: reply, Err: diagnose.ErrStartTLSMissing}
+		return tls.ConnectionState{}, &ReplyError{Reply: reply, Err: ErrStartTLSMissing}
 	}
 	if c.br.Buffered() > 0 {
-		return tls.ConnectionState{}, diagnose.ErrDataBeforeTLS
+		return tls.ConnectionState{}, ErrDataBeforeTLS
 	}
 	return c.Handshake(cfg)
 }
