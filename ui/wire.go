@@ -86,7 +86,10 @@ func VerifyWith(base verify.Options) func(ctx context.Context, cfg *profiles.Con
 			}
 			progress(CheckEvent{Side: sideOf(e.Protocol), Stage: st, State: state})
 		}
-		res := verify.Verify(ctx, cfg, o)
+		res, err := verify.Verify(ctx, cfg, o)
+		if err != nil {
+			return nil, err
+		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}

@@ -259,6 +259,30 @@ func (d *Document) Config(addr profiles.Address) (*profiles.Config, error) {
 		}
 		return nil, &Error{Reason: ReasonNoServers, Detail: detail}
 	}
+	d.addNotes(cfg)
+	if oauth && allOAuth(cfg) {
+		cfg.Notes = append(cfg.Notes, profiles.Note{Kind: profiles.NoteOAuthOnly,
+			Text: "This provider accepts only OAuth2 sign-in (in a browser window), not a password.", Key: "note.oauth-only"})
+	}
+	cfg.Normalize()
+	return cfg, nil
+}
+
+// Domains returns the <domain> entries of the document, lower-cased.
+func (d *Document) Domains() []string {
+	var out []string
+	for _, s := range d.Provider.Domains {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// addNotes adds the provider's enable instructions, English instructions
+// and documentation links as notes.
+func (d *Document) addNotes(cfg *profiles.Config) {
+	p := d.Provider
 	for _, e := range append(append([]Enable(nil), p.Enable...), d.Enable...) {
 		text := pickText(e.Instruction)
 		if text == "" {
@@ -289,23 +313,6 @@ func (d *Document) Config(addr profiles.Address) (*profiles.Config, error) {
 		}
 		cfg.Notes = append(cfg.Notes, n)
 	}
-	if oauth && allOAuth(cfg) {
-		cfg.Notes = append(cfg.Notes, profiles.Note{Kind: profiles.NoteOAuthOnly,
-			Text: "This provider accepts only OAuth2 sign-in (in a browser window), not a password.", Key: "note.oauth-only"})
-	}
-	cfg.Normalize()
-	return cfg, nil
-}
-
-// Domains returns the <domain> entries of the document, lower-cased.
-func (d *Document) Domains() []string {
-	var out []string
-	for _, s := range d.Provider.Domains {
-		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func allOAuth(cfg *profiles.Config) bool {
@@ -329,12 +336,10 @@ func convert(xs XMLServer, incoming bool, addr profiles.Address) (s profiles.Ser
 	default:
 		return s, "", false // exchange, ews, graph, owa, jmap…: not configured here
 	}
-	s.Host = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(xs.Hostname)), ".")
-	if strings.Contains(s.Host, "%") {
-		s.Host = strings.ToLower(profiles.ExpandUsername(strings.ToUpper(s.Host), addr))
-	}
+	host, hostOK := expandHost(strings.TrimSuffix(strings.TrimSpace(xs.Hostname), "."), addr)
+	s.Host = strings.ToLower(host)
 	name := fmt.Sprintf("%s server %q", s.Protocol, truncate(s.Host, 60))
-	if err := profiles.ValidateHost(s.Host); err != nil {
+	if err := profiles.ValidateHost(s.Host); err != nil || !hostOK {
 		return s, fmt.Sprintf("%s skipped: bad host name", name), false
 	}
 	port, err := strconv.Atoi(strings.TrimSpace(xs.Port))
@@ -396,41 +401,6 @@ func containsAuth(list []profiles.AuthMethod, m profiles.AuthMethod) bool {
 		}
 	}
 	return false
-}
-
-// expandUsername fills the placeholders of a username template. It refuses
-// unknown placeholders and any result that names a user of another domain
-// ("%EMAILLOCALPART%@evil.example"), which would send the user's password
-// for a login that is not theirs.
-func expandUsername(tmpl string, addr profiles.Address) (string, error) {
-	t := strings.TrimSpace(tmpl)
-	if t == "" {
-		return addr.String(), nil
-	}
-	if len(t) > 256 {
-		return "", fmt.Errorf("username template is too long")
-	}
-	// A missing closing '%' is a known ISPDB typo ("%EMAILADDRESS").
-	for _, ph := range []string{profiles.PlaceholderAddress, profiles.PlaceholderLocalPart, profiles.PlaceholderDomain} {
-		short := strings.TrimSuffix(ph, "%")
-		if strings.HasSuffix(t, short) {
-			t += "%"
-		}
-	}
-	out := profiles.ExpandUsername(t, addr)
-	if strings.Contains(out, "%") {
-		return "", fmt.Errorf("username %q has an unknown placeholder", truncate(t, 60))
-	}
-	if strings.ContainsFunc(out, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-		return "", fmt.Errorf("username contains control characters")
-	}
-	if i := strings.LastIndexByte(out, '@'); i >= 0 {
-		dom := strings.ToLower(strings.TrimSuffix(out[i+1:], "."))
-		if dom != addr.Domain && dom != strings.ToLower(addr.DomainUnicode) {
-			return "", fmt.Errorf("username %q belongs to another domain than %s; refused", truncate(out, 80), addr.Domain)
-		}
-	}
-	return out, nil
 }
 
 func appendUnique(list []profiles.Server, s profiles.Server) []profiles.Server {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"mailsetup/profiles"
+	"mailsetup/profiles/internal/mailwire"
 )
 
 // Stage is the part of a check that failed.
@@ -32,13 +33,23 @@ const (
 // Errors the verifier reports for conditions that are not a server reply.
 var (
 	// ErrStartTLSMissing: the server did not offer STARTTLS/STLS.
-	ErrStartTLSMissing = errors.New("diagnose: the server does not offer STARTTLS")
+	ErrStartTLSMissing = mailwire.ErrStartTLSMissing
 	// ErrPlaintextRefused: the server will not take a password without TLS.
 	ErrPlaintextRefused = errors.New("diagnose: the server refuses sign-in without encryption")
 	// ErrNoPasswordMethod: the server offers no password sign-in method we use.
 	ErrNoPasswordMethod = errors.New("diagnose: the server offers no password sign-in (only OAuth2 or similar)")
 	// ErrBadGreeting: the server's first words were not a mail greeting.
-	ErrBadGreeting = errors.New("diagnose: the server did not greet like a mail server")
+	ErrBadGreeting = mailwire.ErrBadGreeting
+	// ErrReplyTooLarge: the server sent an endless line, an endless
+	// multi-line reply or a flood of data.
+	ErrReplyTooLarge = mailwire.ErrReplyTooLarge
+	// ErrCertChainTooLarge: the server presented an oversized certificate chain.
+	ErrCertChainTooLarge = mailwire.ErrCertChainTooLarge
+	// ErrDataBeforeTLS: the server sent data after agreeing to STARTTLS and
+	// before the TLS handshake.
+	ErrDataBeforeTLS = mailwire.ErrDataBeforeTLS
+	// ErrPOP3: a POP3 "-ERR" reply.
+	ErrPOP3 = mailwire.ErrPOP3
 )
 
 // Failure is what the verifier knows about a failed check.
@@ -102,6 +113,12 @@ func Classify(f Failure) (Code, map[string]string) {
 	return Unknown, args
 }
 
+// classifyErr names the failure from the Go error alone: the verifier's
+// sentinels, certificate errors, DNS, errno values, TLS texts, timeouts
+// and closed connections. It is longer than 80 lines on purpose: it is one
+// ordered list of checks whose order is the rule (a sentinel before a
+// certificate before a timeout), easier to read in one place than spread
+// over helpers.
 func classifyErr(f Failure, args map[string]string) (Code, bool) {
 	err := f.Err
 	if err == nil {
@@ -111,6 +128,12 @@ func classifyErr(f Failure, args map[string]string) (Code, bool) {
 		return Cancelled, true
 	}
 	switch {
+	case errors.Is(err, ErrReplyTooLarge):
+		return ReplyTooLarge, true
+	case errors.Is(err, ErrCertChainTooLarge):
+		return TLSChainTooLarge, true
+	case errors.Is(err, ErrDataBeforeTLS):
+		return StartTLSInjection, true
 	case errors.Is(err, ErrStartTLSMissing):
 		return StartTLSMissing, true
 	case errors.Is(err, ErrPlaintextRefused):
@@ -365,6 +388,15 @@ func classifyReply(f Failure) (Code, bool) {
 	if low == "" {
 		return "", false
 	}
+	rc := responseCode(reply)
+	if c, ok := temporaryCodes[rc]; ok {
+		return c, true
+	}
+	if f.Protocol == profiles.SMTP && f.Stage == StageAuth {
+		if c, ok := smtpAuthCode(reply); ok {
+			return c, true
+		}
+	}
 	for _, r := range rules {
 		if len(r.stages) > 0 && !hasStage(r.stages, f.Stage) {
 			continue
@@ -374,6 +406,9 @@ func classifyReply(f Failure) (Code, bool) {
 				return r.code, true
 			}
 		}
+	}
+	if c, ok := permanentCodes[rc]; ok {
+		return c, true
 	}
 	prov := providerOf(f)
 	authFail := false

@@ -60,8 +60,41 @@ const (
 	DynamicIP          Code = "dynamic-ip"
 	ServiceUnavailable Code = "service-unavailable"
 	ProtocolError      Code = "protocol-error"
-	Cancelled          Code = "cancelled"
-	Unknown            Code = "unknown"
+	// ReplyTooLarge: the server sent an endless line, an endless
+	// multi-line reply or a flood of data; the check stopped reading.
+	ReplyTooLarge Code = "reply-too-large"
+	// TLSChainTooLarge: the server presented an oversized certificate chain.
+	TLSChainTooLarge Code = "tls-chain-too-large"
+	// StartTLSInjection: the server sent data between its STARTTLS "go
+	// ahead" and the TLS handshake.
+	StartTLSInjection Code = "starttls-injection"
+	// AuthTemporary: the server could not check the password right now
+	// (RFC 4954 "454 4.7.0 Temporary authentication failure").
+	AuthTemporary Code = "auth-temporary-failure"
+	// LoginDelay: the account signed in too recently (POP3 [LOGIN-DELAY]).
+	LoginDelay Code = "login-delay"
+	// MailboxInUse: another session holds the mailbox (POP3 [IN-USE], IMAP [INUSE]).
+	MailboxInUse Code = "mailbox-in-use"
+	// ServerTemporary: a temporary failure on the server's side (IMAP
+	// [UNAVAILABLE], POP3 [SYS/TEMP]).
+	ServerTemporary Code = "server-temporary-failure"
+	// ServerError: a permanent failure on the server's side (POP3
+	// [SYS/PERM], IMAP [SERVERBUG], [CORRUPTION], [CANNOT]).
+	ServerError Code = "server-error"
+	// AuthorizationFailed: the credentials are right but this login may not
+	// use the mailbox (IMAP [AUTHORIZATIONFAILED]).
+	AuthorizationFailed Code = "authorization-failed"
+	// PasswordExpired: the password must be changed first (IMAP [EXPIRED],
+	// SMTP 432 4.7.12).
+	PasswordExpired Code = "password-expired"
+	// ContactAdmin: the account needs the administrator (IMAP [CONTACTADMIN]).
+	ContactAdmin Code = "contact-admin"
+	// NoPermission: no access rights to the mailbox (IMAP [NOPERM]).
+	NoPermission Code = "no-permission"
+	// MailboxNotFound: the mailbox does not exist (IMAP [NONEXISTENT]).
+	MailboxNotFound Code = "mailbox-not-found"
+	Cancelled       Code = "cancelled"
+	Unknown         Code = "unknown"
 )
 
 // Codes lists every code, for translation checks and documentation.
@@ -73,6 +106,9 @@ var Codes = []Code{
 	UserUnknown, TooManyConnections, AccountBlocked, SendingDisabled, FromMismatch, AuthRequired,
 	SpamRejected, RateLimited, MailboxFull, RecipientUnknown, DynamicIP, ServiceUnavailable,
 	ProtocolError, Cancelled, Unknown,
+	ReplyTooLarge, TLSChainTooLarge, StartTLSInjection,
+	AuthTemporary, LoginDelay, MailboxInUse, ServerTemporary, ServerError, AuthorizationFailed,
+	PasswordExpired, ContactAdmin, NoPermission, MailboxNotFound,
 }
 
 // Transport reports whether the code is a failure to reach the server at
@@ -93,7 +129,18 @@ func (c Code) Transport() bool {
 func (c Code) Definitive() bool {
 	switch c {
 	case AuthFailed, AppPasswordNeeded, AuthOrAppPassword, WebLoginRequired, IMAPDisabled, POP3Disabled,
-		ClientsDisabled, BasicAuthDisabled, SMTPAuthDisabled, AccountBlocked:
+		ClientsDisabled, BasicAuthDisabled, SMTPAuthDisabled, AccountBlocked,
+		AuthorizationFailed, PasswordExpired, ContactAdmin, ServerError:
+		return true
+	}
+	return false
+}
+
+// Temporary reports whether the failure passes by itself: the user should
+// try again in a few minutes, and another attempt now would not help.
+func (c Code) Temporary() bool {
+	switch c {
+	case AuthTemporary, LoginDelay, MailboxInUse, ServerTemporary, ServiceUnavailable, TooManyConnections:
 		return true
 	}
 	return false

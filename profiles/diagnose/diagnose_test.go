@@ -98,7 +98,9 @@ func TestClassifyReplies(t *testing.T) {
 		{"privacy-required", imap, StageAuth, "", "localhost", "NO [PRIVACYREQUIRED] TLS is required to authenticate", PlaintextRefused},
 		{"smtp-starttls-first", smtp, StageAuth, "", "localhost", "530 5.7.0 Must issue a STARTTLS command first", PlaintextRefused},
 		{"imap-bye-greeting", imap, StageGreeting, "", "localhost", "* BYE Too many connections from your IP", TooManyConnections},
-		{"imap-unavailable", imap, StageAuth, "", "localhost", "NO [UNAVAILABLE] Temporary authentication failure", ServiceUnavailable},
+		// RFC 5530 UNAVAILABLE is a temporary failure (issue 12): it was
+		// service-unavailable before the response codes had their own.
+		{"imap-unavailable", imap, StageAuth, "", "localhost", "NO [UNAVAILABLE] Temporary authentication failure", ServerTemporary},
 		{"smtp-421", smtp, StageGreeting, "", "localhost", "421 4.3.2 Service not available", ServiceUnavailable},
 		{"over-quota", imap, StageMailbox, "", "localhost", "NO [OVERQUOTA] Quota exceeded", MailboxFull},
 		{"account-locked", imap, StageAuth, "", "localhost", "NO [AUTHORIZATIONFAILED] Account is locked", AccountBlocked},

@@ -147,110 +147,140 @@ type outcome struct {
 // Discover finds the settings for addr. It returns when the best source that
 // can still answer has answered, when every source is done, or at the
 // deadline. A Result with a nil Config means nothing was found; the error is
-// only for a cancelled context.
+// only for a cancelled context. It runs in four phases: the built-in list
+// first, then every other source at once, collecting answers until the
+// best possible one is in, then the report.
 func Discover(ctx context.Context, addr profiles.Address, opts Options) (*Result, error) {
-	sources := uniqueSources(opts.Sources)
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	r := newRun(addr, opts)
 	overall, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
+	g := &gathering{r: newRun(addr, opts), opts: opts, sources: uniqueSources(opts.Sources),
+		done: map[profiles.Source]outcome{}, timeout: timeout}
 	start := time.Now()
-	ch := make(chan outcome, len(sources))
-	done := map[profiles.Source]outcome{}
-	// The built-in list answers in microseconds from memory: ask it first, so
-	// a known provider's address is never sent to the network at all.
-	launch := sources
-	for _, src := range sources {
+	g.builtinFirst(overall)
+	ch := g.launchAll(overall)
+	g.collect(overall, ch)
+	elapsed := time.Since(start).Milliseconds()
+	cancel()
+	res := g.report(ctx, elapsed)
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// gathering is one discovery's sources and their outcomes.
+type gathering struct {
+	r       *run
+	opts    Options
+	sources []profiles.Source
+	// launch are the sources still to ask; nil when the built-in list
+	// knew the domain.
+	launch   []profiles.Source
+	done     map[profiles.Source]outcome
+	timeout  time.Duration
+	timedOut bool
+}
+
+func (g *gathering) progress(e profiles.TraceEntry) {
+	if g.opts.Progress != nil {
+		g.opts.Progress(e)
+	}
+}
+
+// builtinFirst asks the built-in list, which answers in microseconds from
+// memory, so a known provider's address is never sent to the network.
+func (g *gathering) builtinFirst(overall context.Context) {
+	g.launch = g.sources
+	for _, src := range g.sources {
 		if src != profiles.SourceBuiltin {
 			continue
 		}
-		if opts.Progress != nil {
-			opts.Progress(profiles.TraceEntry{Source: src, Outcome: profiles.OutcomeStarted})
-		}
+		g.progress(profiles.TraceEntry{Source: src, Outcome: profiles.OutcomeStarted})
 		t0 := time.Now()
-		ans := r.run(overall, src)
+		ans := g.r.run(overall, src)
 		o := outcome{src: src, ans: ans, entry: traceEntry(src, ans, overall, time.Since(t0))}
-		done[src] = o
-		if opts.Progress != nil {
-			opts.Progress(o.entry)
-		}
+		g.done[src] = o
+		g.progress(o.entry)
 		if ans.cfg != nil {
-			launch = nil
+			g.launch = nil
 		}
 	}
-	for _, src := range launch {
+}
+
+// launchAll starts every other source, each under its own deadline.
+func (g *gathering) launchAll(overall context.Context) chan outcome {
+	ch := make(chan outcome, len(g.sources))
+	for _, src := range g.launch {
 		if src == profiles.SourceBuiltin {
 			continue
 		}
-		if opts.Progress != nil {
-			opts.Progress(profiles.TraceEntry{Source: src, Outcome: profiles.OutcomeStarted})
-		}
+		g.progress(profiles.TraceEntry{Source: src, Outcome: profiles.OutcomeStarted})
 		go func(src profiles.Source) {
-			sctx, scancel := context.WithTimeout(overall, r.sourceTimeout(src))
+			sctx, scancel := context.WithTimeout(overall, g.r.sourceTimeout(src))
 			defer scancel()
 			t0 := time.Now()
-			ans := r.run(sctx, src)
+			ans := g.r.run(sctx, src)
 			ch <- outcome{src: src, ans: ans, entry: traceEntry(src, ans, sctx, time.Since(t0))}
 		}(src)
 	}
+	return ch
+}
 
-	decided := func() bool {
-		best := len(profiles.AllSources)
-		for s, o := range done {
-			if o.ans.cfg != nil && s.Rank() < best {
-				best = s.Rank()
-			}
+// decided reports whether no source still running could beat the best
+// answer in.
+func (g *gathering) decided() bool {
+	best := len(profiles.AllSources)
+	for s, o := range g.done {
+		if o.ans.cfg != nil && s.Rank() < best {
+			best = s.Rank()
 		}
-		for _, s := range sources {
-			if _, ok := done[s]; !ok && s.Rank() < best {
-				return false
-			}
-		}
-		return true
 	}
-	timedOut := false
-loop:
-	for !decided() && len(done) < len(sources) {
+	for _, s := range g.sources {
+		if _, ok := g.done[s]; !ok && s.Rank() < best {
+			return false
+		}
+	}
+	return true
+}
+
+// collect takes answers until the result is decided or the deadline passes.
+func (g *gathering) collect(overall context.Context, ch chan outcome) {
+	for !g.decided() && len(g.done) < len(g.sources) {
 		select {
 		case o := <-ch:
-			done[o.src] = o
-			if opts.Progress != nil {
-				opts.Progress(o.entry)
-			}
-			if decided() {
-				break loop
-			}
+			g.done[o.src] = o
+			g.progress(o.entry)
 		case <-overall.Done():
-			timedOut = true
-			break loop
+			g.timedOut = true
+			return
 		}
 	}
-	elapsed := time.Since(start).Milliseconds()
-	cancel()
+}
 
+// report builds the trace (saying why each unfinished source gave no
+// answer) and the winning Config with the others as candidates.
+func (g *gathering) report(ctx context.Context, elapsed int64) *Result {
 	res := &Result{}
 	var found []outcome
-	for _, src := range sortedByRank(sources) {
-		o, ok := done[src]
+	for _, src := range sortedByRank(g.sources) {
+		o, ok := g.done[src]
 		if !ok {
 			e := profiles.TraceEntry{Source: src, ElapsedMS: elapsed}
 			switch {
 			case ctx.Err() != nil:
 				e.Outcome, e.Detail = profiles.OutcomeCancelled, "the discovery was cancelled"
-			case timedOut:
-				e.Outcome, e.Detail = profiles.OutcomeTimeout, fmt.Sprintf("no answer within the overall deadline of %s", timeout)
-			case launch == nil:
+			case g.timedOut:
+				e.Outcome, e.Detail = profiles.OutcomeTimeout, fmt.Sprintf("no answer within the overall deadline of %s", g.timeout)
+			case g.launch == nil:
 				e.Outcome, e.Detail = profiles.OutcomeSkipped, "not asked: the built-in list knows this domain"
 			default:
 				e.Outcome, e.Detail = profiles.OutcomeCancelled, "not needed: a better source had already answered"
 			}
-			if opts.Progress != nil {
-				opts.Progress(e)
-			}
+			g.progress(e)
 			res.Trace = append(res.Trace, e)
 			continue
 		}
@@ -265,17 +295,14 @@ loop:
 			res.Candidates = append(res.Candidates, o.ans.cfg)
 			win.Differences = append(win.Differences, differences(win, o.ans.cfg)...)
 		}
-		if g, ok := done[profiles.SourceGuess]; ok && g.src != found[0].src {
-			win.Warnings = append(win.Warnings, r.networkWarnings(win)...)
+		if gs, ok := g.done[profiles.SourceGuess]; ok && gs.src != found[0].src {
+			win.Warnings = append(win.Warnings, g.r.networkWarnings(win)...)
 		}
 		win.Trace = res.Trace
 		win.Normalize()
 		res.Config = win
 	}
-	if err := ctx.Err(); err != nil {
-		return res, err
-	}
-	return res, nil
+	return res
 }
 
 func traceEntry(src profiles.Source, ans answer, sctx context.Context, d time.Duration) profiles.TraceEntry {

@@ -1,18 +1,11 @@
 package discover
 
 import (
-	"bufio"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
-	"net"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"mailsetup/profiles"
 )
@@ -26,6 +19,39 @@ var StandardGuessPorts = []GuessPort{
 	{profiles.SMTP, 465, profiles.SecurityTLS},
 	{profiles.SMTP, 587, profiles.SecuritySTARTTLS},
 	{profiles.SMTP, 25, profiles.SecuritySTARTTLS},
+}
+
+// probeAll runs every probe at once and waits for all of them.
+func (r *run) probeAll(ctx context.Context, jobs []probeResult) {
+	var wg sync.WaitGroup
+	for i := range jobs {
+		wg.Add(1)
+		go func(j *probeResult) {
+			defer wg.Done()
+			j.status, j.detail = r.probe(ctx, j.host, j.port)
+		}(&jobs[i])
+	}
+	wg.Wait()
+}
+
+// sortProbes orders working servers: IMAP before POP3 before SMTP, then
+// implicit TLS before STARTTLS, then port order as listed, then host order
+// as probed.
+func sortProbes(ok []probeResult) {
+	secRank := func(s profiles.Security) int {
+		if s == profiles.SecurityTLS {
+			return 0
+		}
+		return 1
+	}
+	protoRank := map[profiles.Protocol]int{profiles.IMAP: 0, profiles.POP3: 1, profiles.SMTP: 2}
+	sort.SliceStable(ok, func(a, b int) bool {
+		x, y := ok[a], ok[b]
+		if protoRank[x.port.Protocol] != protoRank[y.port.Protocol] {
+			return protoRank[x.port.Protocol] < protoRank[y.port.Protocol]
+		}
+		return secRank(x.port.Security) < secRank(y.port.Security)
+	})
 }
 
 // probeStatus is what one probe found.
@@ -95,16 +121,7 @@ func (r *run) guess(ctx context.Context) answer {
 			}
 		}
 	}
-	var wg sync.WaitGroup
-	for i := range jobs {
-		wg.Add(1)
-		go func(j *probeResult) {
-			defer wg.Done()
-			j.status, j.detail = r.probe(ctx, j.host, j.port)
-		}(&jobs[i])
-	}
-	wg.Wait()
-
+	r.probeAll(ctx, jobs)
 	cfg := &profiles.Config{
 		Address: r.addr.String(), Domain: r.addr.Domain, Source: profiles.SourceGuess,
 		Provider: profiles.Provider{ID: r.addr.Domain, Name: r.addr.DomainUnicode},
@@ -123,22 +140,7 @@ func (r *run) guess(ctx context.Context) answer {
 			parts = append(parts, fmt.Sprintf("%s:%d %s", j.host, j.port.Port, j.detail))
 		}
 	}
-	// Order: implicit TLS before STARTTLS, IMAP before POP3, then port order
-	// as listed, then host order as probed.
-	secRank := func(s profiles.Security) int {
-		if s == profiles.SecurityTLS {
-			return 0
-		}
-		return 1
-	}
-	protoRank := map[profiles.Protocol]int{profiles.IMAP: 0, profiles.POP3: 1, profiles.SMTP: 2}
-	sort.SliceStable(ok, func(a, b int) bool {
-		x, y := ok[a], ok[b]
-		if protoRank[x.port.Protocol] != protoRank[y.port.Protocol] {
-			return protoRank[x.port.Protocol] < protoRank[y.port.Protocol]
-		}
-		return secRank(x.port.Security) < secRank(y.port.Security)
-	})
+	sortProbes(ok)
 	for _, j := range ok {
 		s := profiles.Server{Protocol: j.port.Protocol, Host: j.host, Port: j.port.Port, Security: j.port.Security,
 			Username: r.addr.String(), Auth: []profiles.AuthMethod{profiles.AuthPassword}}
@@ -285,314 +287,4 @@ func (r *run) networkWarnings(cfg *profiles.Config) []string {
 		}
 	}
 	return out
-}
-
-const maxLine = 4096
-
-// probe connects to one host and port and checks the mail server there.
-func (r *run) probe(ctx context.Context, host string, p GuessPort) (probeStatus, string) {
-	pt := r.opts.ProbeTimeout
-	if pt <= 0 {
-		pt = DefaultProbeTimeout
-	}
-	dctx, cancel := context.WithTimeout(ctx, pt)
-	conn, err := r.dial(dctx, "tcp", net.JoinHostPort(host, strconv.Itoa(p.Port)))
-	cancel()
-	if err != nil {
-		var de *net.DNSError
-		switch {
-		case errors.As(err, &de) && de.IsNotFound:
-			return probeNoName, "no such host"
-		case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-			return probeTimeout, "connect timed out"
-		case strings.Contains(err.Error(), "refused"):
-			return probeRefused, "connection refused"
-		}
-		return probeError, "connect: " + err.Error()
-	}
-	defer conn.Close()
-	// The whole conversation gets twice the connect timeout: slow-loris
-	// servers are cut off.
-	deadline := time.Now().Add(2 * pt)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	_ = conn.SetDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Now()) })
-	defer stop()
-
-	tcfg := &tls.Config{ServerName: host, RootCAs: r.opts.RootCAs, MinVersion: tls.VersionTLS12}
-	if p.Security == profiles.SecurityTLS {
-		tc := tls.Client(conn, tcfg)
-		if err := tc.Handshake(); err != nil {
-			return certStatus(err)
-		}
-		conn = tc
-	}
-	br := bufio.NewReaderSize(conn, maxLine)
-	caps, err := greet(br, conn, p.Protocol)
-	if err != nil {
-		return classify(err)
-	}
-	if p.Security == profiles.SecuritySTARTTLS {
-		if !caps.starttls {
-			return probeNoSTARTTLS, "greets as " + string(p.Protocol) + " but offers no STARTTLS"
-		}
-		if err := startTLS(br, conn, p.Protocol); err != nil {
-			return classify(err)
-		}
-		tc := tls.Client(conn, tcfg)
-		if err := tc.Handshake(); err != nil {
-			return certStatus(err)
-		}
-		br = bufio.NewReaderSize(tc, maxLine)
-		if caps, err = capabilities(br, tc, p.Protocol); err != nil {
-			return classify(err)
-		}
-		conn = tc
-	}
-	quit(conn, p.Protocol)
-	return probeOK, fmt.Sprintf("%s %s, valid certificate%s", strings.ToUpper(string(p.Protocol)), p.Security, caps.summary())
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
-func classify(err error) (probeStatus, string) {
-	var pe *protoError
-	switch {
-	case errors.As(err, &pe):
-		return probeBadGreeting, pe.Error()
-	case isTimeout(err):
-		return probeTimeout, "no greeting in time (slow or silent server)"
-	}
-	return probeError, err.Error()
-}
-
-func certStatus(err error) (probeStatus, string) {
-	var he x509.HostnameError
-	var ue x509.UnknownAuthorityError
-	var ie x509.CertificateInvalidError
-	var tv *tls.CertificateVerificationError
-	switch {
-	case errors.As(err, &he):
-		return probeBadCert, "certificate is not for this name (" + truncate(he.Error(), 120) + ")"
-	case errors.As(err, &ue):
-		return probeBadCert, "certificate is not signed by a trusted authority"
-	case errors.As(err, &ie):
-		return probeBadCert, "certificate is invalid: " + truncate(ie.Error(), 120)
-	case errors.As(err, &tv):
-		return probeBadCert, "certificate rejected: " + truncate(tv.Error(), 120)
-	case isTimeout(err):
-		return probeTimeout, "TLS handshake timed out"
-	}
-	return probeError, "TLS handshake failed (not a TLS server?)"
-}
-
-// protoError means the server did not speak the expected protocol.
-type protoError struct{ msg string }
-
-func (e *protoError) Error() string { return e.msg }
-
-type caps struct {
-	starttls bool
-	auth     []string
-}
-
-func (c caps) summary() string {
-	if len(c.auth) == 0 {
-		return ""
-	}
-	return ", auth " + strings.Join(c.auth, " ")
-}
-
-func readLine(br *bufio.Reader) (string, error) {
-	line, err := br.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
-		return "", &protoError{"a line longer than 4096 bytes"}
-	}
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimRight(string(line), "\r\n"), nil
-}
-
-// greet reads the greeting and the capabilities before any TLS upgrade.
-func greet(br *bufio.Reader, w net.Conn, p profiles.Protocol) (caps, error) {
-	switch p {
-	case profiles.IMAP:
-		l, err := readLine(br)
-		if err != nil {
-			return caps{}, err
-		}
-		if !strings.HasPrefix(l, "* OK") && !strings.HasPrefix(l, "* PREAUTH") {
-			return caps{}, &protoError{fmt.Sprintf("does not greet as IMAP (%q)", truncate(l, 60))}
-		}
-	case profiles.POP3:
-		l, err := readLine(br)
-		if err != nil {
-			return caps{}, err
-		}
-		if !strings.HasPrefix(l, "+OK") {
-			return caps{}, &protoError{fmt.Sprintf("does not greet as POP3 (%q)", truncate(l, 60))}
-		}
-	case profiles.SMTP:
-		for i := 0; ; i++ {
-			l, err := readLine(br)
-			if err != nil {
-				return caps{}, err
-			}
-			if !strings.HasPrefix(l, "220") {
-				return caps{}, &protoError{fmt.Sprintf("does not greet as SMTP (%q)", truncate(l, 60))}
-			}
-			if len(l) < 4 || l[3] != '-' {
-				break
-			}
-			if i > 100 {
-				return caps{}, &protoError{"endless SMTP greeting"}
-			}
-		}
-	}
-	return capabilities(br, w, p)
-}
-
-// capabilities asks for and reads the server's capabilities.
-func capabilities(br *bufio.Reader, w net.Conn, p profiles.Protocol) (caps, error) {
-	var c caps
-	switch p {
-	case profiles.IMAP:
-		if _, err := fmt.Fprint(w, "m1 CAPABILITY\r\n"); err != nil {
-			return c, err
-		}
-		for i := 0; ; i++ {
-			l, err := readLine(br)
-			if err != nil {
-				return c, err
-			}
-			if strings.HasPrefix(l, "m1 ") {
-				if !strings.HasPrefix(l, "m1 OK") {
-					return c, &protoError{"IMAP CAPABILITY failed"}
-				}
-				return c, nil
-			}
-			if strings.HasPrefix(strings.ToUpper(l), "* CAPABILITY ") {
-				for _, f := range strings.Fields(l)[2:] {
-					u := strings.ToUpper(f)
-					if u == "STARTTLS" {
-						c.starttls = true
-					}
-					if strings.HasPrefix(u, "AUTH=") {
-						c.auth = append(c.auth, u[5:])
-					}
-				}
-			} else if !strings.HasPrefix(l, "* ") {
-				return c, &protoError{fmt.Sprintf("unexpected IMAP answer %q", truncate(l, 60))}
-			}
-			if i > 100 {
-				return c, &protoError{"endless IMAP answer"}
-			}
-		}
-	case profiles.POP3:
-		if _, err := fmt.Fprint(w, "CAPA\r\n"); err != nil {
-			return c, err
-		}
-		l, err := readLine(br)
-		if err != nil {
-			return c, err
-		}
-		if !strings.HasPrefix(l, "+OK") {
-			return c, nil // CAPA is optional (RFC 2449); no STLS known then
-		}
-		for i := 0; ; i++ {
-			l, err := readLine(br)
-			if err != nil {
-				return c, err
-			}
-			if l == "." {
-				return c, nil
-			}
-			u := strings.ToUpper(l)
-			if u == "STLS" {
-				c.starttls = true
-			}
-			if strings.HasPrefix(u, "SASL ") {
-				c.auth = append(c.auth, strings.Fields(u)[1:]...)
-			}
-			if i > 200 {
-				return c, &protoError{"endless POP3 CAPA answer"}
-			}
-		}
-	case profiles.SMTP:
-		if _, err := fmt.Fprint(w, "EHLO mailsetup.invalid\r\n"); err != nil {
-			return c, err
-		}
-		for i := 0; ; i++ {
-			l, err := readLine(br)
-			if err != nil {
-				return c, err
-			}
-			if !strings.HasPrefix(l, "250") {
-				return c, &protoError{fmt.Sprintf("SMTP EHLO refused (%q)", truncate(l, 60))}
-			}
-			if len(l) > 4 {
-				u := strings.ToUpper(l[4:])
-				if u == "STARTTLS" {
-					c.starttls = true
-				}
-				if strings.HasPrefix(u, "AUTH ") || strings.HasPrefix(u, "AUTH=") {
-					c.auth = append(c.auth, strings.Fields(u[5:])...)
-				}
-			}
-			if len(l) < 4 || l[3] != '-' {
-				return c, nil
-			}
-			if i > 200 {
-				return c, &protoError{"endless SMTP EHLO answer"}
-			}
-		}
-	}
-	return c, nil
-}
-
-func startTLS(br *bufio.Reader, w net.Conn, p profiles.Protocol) error {
-	var cmd, okPrefix string
-	switch p {
-	case profiles.IMAP:
-		cmd, okPrefix = "m2 STARTTLS\r\n", "m2 OK"
-	case profiles.POP3:
-		cmd, okPrefix = "STLS\r\n", "+OK"
-	case profiles.SMTP:
-		cmd, okPrefix = "STARTTLS\r\n", "220"
-	}
-	if _, err := fmt.Fprint(w, cmd); err != nil {
-		return err
-	}
-	for i := 0; i < 20; i++ {
-		l, err := readLine(br)
-		if err != nil {
-			return err
-		}
-		if p == profiles.IMAP && strings.HasPrefix(l, "* ") {
-			continue
-		}
-		if !strings.HasPrefix(l, okPrefix) {
-			return &protoError{fmt.Sprintf("STARTTLS refused (%q)", truncate(l, 60))}
-		}
-		if br.Buffered() > 0 {
-			return &protoError{"data after STARTTLS answer (possible injection)"}
-		}
-		return nil
-	}
-	return &protoError{"no STARTTLS answer"}
-}
-
-func quit(w net.Conn, p profiles.Protocol) {
-	switch p {
-	case profiles.IMAP:
-		fmt.Fprint(w, "m9 LOGOUT\r\n")
-	default:
-		fmt.Fprint(w, "QUIT\r\n")
-	}
 }

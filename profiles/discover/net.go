@@ -88,6 +88,13 @@ func (r *run) sourceTimeout(src profiles.Source) time.Duration {
 }
 
 func (r *run) run(ctx context.Context, src profiles.Source) answer {
+	ans := r.ask(ctx, src)
+	r.flagLocal(src, ans.cfg)
+	return ans
+}
+
+// ask runs one source.
+func (r *run) ask(ctx context.Context, src profiles.Source) answer {
 	switch src {
 	case profiles.SourceBuiltin:
 		if cfg, ok := r.kb.Detect(r.addr); ok {

@@ -210,7 +210,8 @@ var instanceSeq struct {
 // passwd-file holding DefaultUser/DefaultPassword (plus opts.Users), and a
 // relay sink behind submission. It skips the test when dovecot is missing
 // (fails when MAILSETUP_REQUIRE_SERVERS is set) and stops the server when
-// the test ends.
+// the test ends. It runs longer than 80 lines because it is one recipe
+// (write the configuration, start, wait for every port) read top to bottom.
 func StartDovecot(t testing.TB, opts ...Options) *Dovecot {
 	t.Helper()
 	var o Options

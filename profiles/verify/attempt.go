@@ -1,19 +1,17 @@
 package verify
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"strings"
+	"os"
 	"time"
 
 	"mailsetup/profiles"
 	"mailsetup/profiles/diagnose"
+	"mailsetup/profiles/internal/mailwire"
 )
 
 // attempt is one try of one server.
@@ -29,10 +27,9 @@ type attempt struct {
 	alts     string
 	steps    *[]Step
 
-	raw  net.Conn // the TCP connection (deadlines, cancellation)
-	conn net.Conn // raw or the TLS connection on top
-	br   *bufio.Reader
+	w *mailwire.Conn // the connection, with its limits and deadlines
 
+	k    mailwire.Caps // the capabilities before sign-in
 	caps []string
 	user string
 	sent bool
@@ -81,10 +78,11 @@ func (a *attempt) step(name StepName, fn func() (string, error)) error {
 	return err
 }
 
-// deadline gives the TCP connection one step's time from now.
+// deadline gives the connection one step's time from now (capped by the
+// overall deadline of the verification).
 func (a *attempt) deadline() {
-	if a.raw != nil {
-		_ = a.raw.SetDeadline(time.Now().Add(a.opts.stepTimeout()))
+	if a.w != nil {
+		a.w.Deadline(a.opts.stepTimeout())
 	}
 }
 
@@ -97,8 +95,18 @@ func (a *attempt) event(name StepName, st Status, detail string, el time.Duratio
 // run performs the whole check of a.srv and reports whether it passed.
 func (a *attempt) run() bool {
 	err := a.protocol()
-	if a.raw != nil {
-		a.raw.Close()
+	if a.w != nil {
+		if le := a.w.Err(); le != nil && err != nil {
+			// A library reading the stream may hide the limit in its own
+			// error; the limit is what the user needs to hear.
+			stage := diagnose.StageGreeting
+			var f *failure
+			if errors.As(err, &f) {
+				stage = f.stage
+			}
+			err = fail(stage, le, "")
+		}
+		a.w.Close()
 	}
 	if err == nil {
 		a.event(StepReady, StatusOK, "", 0)
@@ -110,7 +118,10 @@ func (a *attempt) run() bool {
 		f = fail(diagnose.StageConnect, err, "")
 	}
 	ferr := f.err
-	if a.ctx.Err() != nil {
+	switch {
+	case errors.Is(a.ctx.Err(), context.DeadlineExceeded) || (a.ctx.Err() == nil && expired(a.ctx)):
+		ferr = errOverall
+	case a.ctx.Err() != nil:
 		ferr = context.Canceled
 	}
 	a.diag = diagnose.Explain(diagnose.Failure{
@@ -148,8 +159,7 @@ func (a *attempt) connect() error {
 		if err != nil {
 			return "", fail(diagnose.StageConnect, err, "")
 		}
-		a.raw, a.conn = c, c
-		context.AfterFunc(a.ctx, func() { c.Close() })
+		a.w = mailwire.New(a.ctx, c, wireProto(a.srv.Protocol), mailwire.Limits{})
 		return c.RemoteAddr().String(), nil
 	})
 	if err != nil || a.srv.Security != profiles.SecurityTLS {
@@ -158,7 +168,7 @@ func (a *attempt) connect() error {
 	return a.step(StepTLS, a.handshake)
 }
 
-// handshake upgrades a.conn to TLS (implicit TLS or after STARTTLS).
+// handshake upgrades the connection to implicit TLS.
 func (a *attempt) handshake() (string, error) {
 	cfg, err := a.opts.tlsConfig(a.srv.Host)
 	if err != nil {
@@ -170,14 +180,60 @@ func (a *attempt) handshake() (string, error) {
 	case profiles.POP3:
 		cfg.NextProtos = []string{"pop3"}
 	}
-	tc := tls.Client(a.conn, cfg)
-	if err := tc.HandshakeContext(a.ctx); err != nil {
+	st, err := a.w.Handshake(cfg)
+	if err != nil {
 		return "", fail(diagnose.StageTLS, err, "")
 	}
-	a.conn = tc
-	a.br = bufio.NewReader(tc)
-	return tlsDetail(tc.ConnectionState()), nil
+	return tlsDetail(st), nil
 }
+
+// startTLS asks for the upgrade and does the handshake; a refusal, data
+// sent ahead of the handshake and a failed handshake each fail their stage.
+func (a *attempt) startTLS() (string, error) {
+	cfg, err := a.opts.tlsConfig(a.srv.Host)
+	if err != nil {
+		return "", fail(diagnose.StageTLS, err, "")
+	}
+	st, err := a.w.StartTLS(cfg)
+	if err != nil {
+		return "", a.wireFail(diagnose.StageStartTLS, err)
+	}
+	return tlsDetail(st), nil
+}
+
+// wireFail turns a mailwire error into a failure of stage: a server reply
+// keeps its text, a failed handshake is a TLS failure.
+func (a *attempt) wireFail(stage diagnose.Stage, err error) *failure {
+	var re *mailwire.ReplyError
+	var he *mailwire.HandshakeError
+	switch {
+	case errors.As(err, &re):
+		return fail(stage, re.Err, re.Reply)
+	case errors.As(err, &he):
+		return fail(diagnose.StageTLS, he.Err, "")
+	}
+	return fail(stage, err, "")
+}
+
+func wireProto(p profiles.Protocol) mailwire.Protocol {
+	switch p {
+	case profiles.POP3:
+		return mailwire.POP3
+	case profiles.SMTP:
+		return mailwire.SMTP
+	}
+	return mailwire.IMAP
+}
+
+// errOverall is the failure of a step cut off by the overall deadline.
+var errOverall = overallError{}
+
+type overallError struct{}
+
+func (overallError) Error() string   { return "verify: the overall time limit of the check ran out" }
+func (overallError) Timeout() bool   { return true }
+func (overallError) Temporary() bool { return true }
+func (overallError) Unwrap() error   { return os.ErrDeadlineExceeded }
 
 func tlsDetail(st tls.ConnectionState) string {
 	v := map[uint16]string{tls.VersionTLS12: "TLS 1.2", tls.VersionTLS13: "TLS 1.3"}[st.Version]
@@ -191,32 +247,10 @@ func tlsDetail(st tls.ConnectionState) string {
 	return v
 }
 
-// reader returns the buffered reader of the current connection.
-func (a *attempt) reader() *bufio.Reader {
-	if a.br == nil {
-		a.br = bufio.NewReader(a.conn)
-	}
-	return a.br
-}
-
-// readLine reads one line (without CR LF) from the server.
-func (a *attempt) readLine() (string, error) {
-	s, err := a.reader().ReadString('\n')
-	if err != nil {
-		if s != "" && errors.Is(err, io.EOF) {
-			return strings.TrimRight(s, "\r\n"), nil
-		}
-		return "", err
-	}
-	return strings.TrimRight(s, "\r\n"), nil
-}
-
-// writeLine sends one command line. Callers never pass the password here
-// except in sign-in commands, whose errors are reported without the line.
-func (a *attempt) writeLine(s string) error {
-	_, err := io.WriteString(a.conn, s+"\r\n")
-	return err
-}
+// writeLine sends one command line (a line break inside is refused).
+// Callers never pass the password here except in sign-in commands, whose
+// errors are reported without the line.
+func (a *attempt) writeLine(s string) error { return a.w.WriteLine(s) }
 
 // usernames returns the username forms to try, in order: the configured
 // one, then (only for providers known to use it) the other form.
@@ -269,7 +303,7 @@ func (a *attempt) signIn(mechs []string, try func(user, mech string) (reply stri
 					}
 					break
 				}
-				if code.Transport() || code == diagnose.Timeout || code == diagnose.ConnectionClosed {
+				if code.Transport() || code.Temporary() || code == diagnose.Timeout || code == diagnose.ConnectionClosed {
 					return "", last
 				}
 				if code.Definitive() {
@@ -287,30 +321,6 @@ func (a *attempt) signIn(mechs []string, try func(user, mech string) (reply stri
 	})
 }
 
-// redactor removes the password (and its encodings) from server texts.
-type redactor struct{ secrets []string }
-
-func newRedactor(password, user string, addr profiles.Address) *redactor {
-	r := &redactor{}
-	if password == "" {
-		return r
-	}
-	r.secrets = append(r.secrets, password, base64.StdEncoding.EncodeToString([]byte(password)))
-	for _, u := range []string{user, addr.String(), addr.Local} {
-		r.secrets = append(r.secrets, base64.StdEncoding.EncodeToString([]byte("\x00"+u+"\x00"+password)))
-	}
-	return r
-}
-
-func (r *redactor) clean(s string) string {
-	for _, p := range r.secrets {
-		if p != "" && strings.Contains(s, p) {
-			s = strings.ReplaceAll(s, p, "********")
-		}
-	}
-	return s
-}
-
 // redactedErr is an error whose text passes through the redactor; it still
 // unwraps to the original for errors.Is/As.
 type redactedErr struct {
@@ -320,3 +330,33 @@ type redactedErr struct {
 
 func (e redactedErr) Error() string { return e.red.clean(e.err.Error()) }
 func (e redactedErr) Unwrap() error { return e.err }
+
+// capabilities asks for the capabilities (CAPABILITY, CAPA, EHLO).
+func (a *attempt) capabilities() error {
+	k, _, err := a.w.Capabilities("localhost")
+	if err != nil {
+		return a.wireFail(diagnose.StageGreeting, err)
+	}
+	a.k, a.caps = k, k.List
+	return nil
+}
+
+// upgrade is the STARTTLS step: the capability must be offered, the
+// handshake must pass, and the capabilities are asked again over TLS.
+func (a *attempt) upgrade() (string, error) {
+	if !a.k.STARTTLS() {
+		return "", fail(diagnose.StageStartTLS, diagnose.ErrStartTLSMissing, a.k.String())
+	}
+	detail, err := a.startTLS()
+	if err != nil {
+		return "", err
+	}
+	if err := a.capabilities(); err != nil {
+		var f *failure
+		if errors.As(err, &f) {
+			f.stage = diagnose.StageStartTLS
+		}
+		return "", err
+	}
+	return detail, nil
+}

@@ -41,7 +41,7 @@ func benchSides(b *testing.B, cfg *profiles.Config, o Options) {
 			oo.Incoming = side == "incoming"
 			oo.Outgoing = side == "outgoing"
 			for i := 0; i < b.N; i++ {
-				res := Verify(context.Background(), cfg, oo)
+				res := verifyT(b, context.Background(), cfg, oo)
 				if !res.OK() {
 					b.Fatalf("verify failed: %+v", res.Checks)
 				}

@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -38,6 +39,39 @@ func opts(d *mailtest.Dovecot, password string) Options {
 	return Options{Password: Secret(password), Roots: d.CA.Pool(), ConnectTimeout: 2 * time.Second, StepTimeout: 3 * time.Second}
 }
 
+// TestDovecotNoneSecurityAsks: a server with security none gets no password
+// without Options.AllowPlaintext: Verify returns a *ConsentError naming it
+// and Dovecot sees no login at all (issue 12).
+func TestDovecotNoneSecurityAsks(t *testing.T) {
+	d := mailtest.StartDovecot(t)
+	for _, s := range []profiles.Server{
+		srv(profiles.IMAP, "localhost", d.IMAPPort, profiles.SecurityNone),
+		srv(profiles.POP3, "localhost", d.POP3Port, profiles.SecurityNone),
+	} {
+		cfg := testConfig(d, []profiles.Server{s}, nil)
+		res, err := Verify(context.Background(), cfg, opts(d, d.Password))
+		var ce *ConsentError
+		if !errors.As(err, &ce) || !ce.Plaintext || ce.Unconfirmed || len(ce.Servers) != 1 || res != nil {
+			t.Fatalf("%s: got %v, %v; want a plaintext ConsentError", s, res, err)
+		}
+		if strings.Contains(err.Error(), d.Password) {
+			t.Fatalf("the consent error holds the password: %v", err)
+		}
+		if _, err := VerifyServer(context.Background(), cfg, s, opts(d, d.Password)); !errors.As(err, &ce) {
+			t.Fatalf("VerifyServer: got %v, want a ConsentError", err)
+		}
+	}
+	if strings.Contains(d.Log(), "Login: user=") || strings.Contains(d.Log(), "auth failed") {
+		t.Fatalf("Dovecot saw a login attempt:\n%s", d.Log())
+	}
+	o := opts(d, d.Password)
+	o.AllowPlaintext = true
+	cfg := testConfig(d, []profiles.Server{srv(profiles.IMAP, "localhost", d.IMAPPort, profiles.SecurityNone)}, nil)
+	if res := verifyT(t, context.Background(), cfg, o); !res.OK() {
+		t.Fatalf("with consent: %+v", res.Checks[0].Diagnosis)
+	}
+}
+
 func TestDovecotSuccess(t *testing.T) {
 	d := mailtest.StartDovecot(t)
 	cases := []struct {
@@ -61,7 +95,11 @@ func TestDovecotSuccess(t *testing.T) {
 			var mu sync.Mutex
 			o := opts(d, d.Password)
 			o.OnStep = func(e Event) { mu.Lock(); events = append(events, e); mu.Unlock() }
-			chk := VerifyServer(context.Background(), cfg, cfg.Incoming[0], o)
+			if c.s.Security == profiles.SecurityNone {
+				// Security none now asks first (issue 12): the user said yes.
+				o.AllowPlaintext = true
+			}
+			chk := checkT(t, context.Background(), cfg, cfg.Incoming[0], o)
 			if !chk.OK {
 				t.Fatalf("check failed: %+v\nsteps %+v", chk.Diagnosis, chk.Steps)
 			}
@@ -100,7 +138,7 @@ func TestDovecotSendTest(t *testing.T) {
 	cfg := testConfig(d, []profiles.Server{srv(profiles.IMAP, "localhost", d.IMAPSPort, profiles.SecurityTLS)},
 		[]profiles.Server{srv(profiles.SMTP, "localhost", d.SubmissionPort, profiles.SecuritySTARTTLS)})
 	o := opts(d, d.Password)
-	res := Verify(context.Background(), cfg, o)
+	res := verifyT(t, context.Background(), cfg, o)
 	if !res.OK() {
 		t.Fatalf("verify failed: %+v", res)
 	}
@@ -108,7 +146,7 @@ func TestDovecotSendTest(t *testing.T) {
 		t.Fatalf("a message was sent without SendTest: %d", n)
 	}
 	o.SendTest = true
-	res = Verify(context.Background(), cfg, o)
+	res = verifyT(t, context.Background(), cfg, o)
 	if !res.OK() || !res.Checks[1].Sent {
 		t.Fatalf("verify with send failed: %+v", res.Checks[1])
 	}
@@ -138,7 +176,7 @@ func TestDovecotFailures(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := testConfig(d, []profiles.Server{c.s}, nil)
-			chk := VerifyServer(context.Background(), cfg, cfg.Incoming[0], opts(d, c.password))
+			chk := checkT(t, context.Background(), cfg, cfg.Incoming[0], opts(d, c.password))
 			if chk.OK || chk.Diagnosis == nil {
 				t.Fatalf("check passed: %+v", chk)
 			}

@@ -3,10 +3,7 @@ package verify
 import (
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"strings"
-	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -26,84 +23,42 @@ func (a *attempt) imap() error {
 	}
 	var greeting string
 	err := a.step(StepGreeting, func() (string, error) {
-		line, err := a.readLine()
+		g, err := a.w.Greeting()
 		if err != nil {
-			return "", fail(diagnose.StageGreeting, err, "")
+			return "", a.wireFail(diagnose.StageGreeting, err)
 		}
-		greeting = line
-		up := strings.ToUpper(line)
-		switch {
-		case strings.HasPrefix(up, "* OK"), strings.HasPrefix(up, "* PREAUTH"):
-		case strings.HasPrefix(up, "* BYE"):
-			return "", fail(diagnose.StageGreeting, errors.New("verify: the server closed the connection at once"), line)
-		default:
-			return "", fail(diagnose.StageGreeting, diagnose.ErrBadGreeting, line)
+		greeting = g.Line
+		if err := a.capabilities(); err != nil {
+			return "", err
 		}
-		caps, reply, err := a.imapCaps("g1")
-		if err != nil {
-			return "", fail(diagnose.StageGreeting, err, reply)
-		}
-		a.caps = caps
-		return line, nil
+		return g.Line, nil
 	})
 	if err != nil {
 		return err
 	}
 	if a.srv.Security == profiles.SecuritySTARTTLS {
-		err := a.step(StepStartTLS, func() (string, error) {
-			if !hasCap(a.caps, "STARTTLS") {
-				return "", fail(diagnose.StageStartTLS, diagnose.ErrStartTLSMissing, "* CAPABILITY "+strings.Join(a.caps, " "))
-			}
-			if err := a.writeLine("s1 STARTTLS"); err != nil {
-				return "", fail(diagnose.StageStartTLS, err, "")
-			}
-			tagged, err := a.imapTagged("s1")
-			if err != nil {
-				return "", fail(diagnose.StageStartTLS, err, tagged)
-			}
-			if !strings.HasPrefix(strings.ToUpper(tagged), "S1 OK") {
-				return "", fail(diagnose.StageStartTLS, diagnose.ErrStartTLSMissing, tagged)
-			}
-			if a.reader().Buffered() > 0 {
-				return "", fail(diagnose.StageStartTLS, errors.New("verify: the server sent data before the TLS handshake"), "")
-			}
-			detail, err := a.handshake()
-			if err != nil {
-				var f *failure
-				if errors.As(err, &f) {
-					f.stage = diagnose.StageTLS
-				}
-				return "", err
-			}
-			caps, reply, err := a.imapCaps("s2")
-			if err != nil {
-				return "", fail(diagnose.StageStartTLS, err, reply)
-			}
-			a.caps = caps
-			return detail, nil
-		})
-		if err != nil {
+		if err := a.step(StepStartTLS, a.upgrade); err != nil {
 			return err
 		}
 	}
 	// Hand the connection to go-imap, replaying a greeting for it.
-	c := imapclient.New(&replayConn{Conn: a.conn, r: io.MultiReader(strings.NewReader("* OK "+greetingText(greeting)+"\r\n"), a.reader())}, nil)
+	c := imapclient.New(a.w.Stream("* OK "+greetingText(greeting)+"\r\n"), nil)
 	defer c.Close()
 	a.deadline()
 	if err := c.WaitGreeting(); err != nil {
 		return fail(diagnose.StageGreeting, err, "")
 	}
 	var mechs []string
-	if !hasCap(a.caps, "LOGINDISABLED") {
-		if hasCap(a.caps, "AUTH=PLAIN") && a.provider != "icloud" {
+	if !a.k.Has("LOGINDISABLED") {
+		if a.k.HasSASL("PLAIN") && a.provider != "icloud" {
 			mechs = append(mechs, "PLAIN")
 		}
 		mechs = append(mechs, "LOGIN")
-	} else if a.conn == a.raw {
+	} else if !a.w.Encrypted() {
 		return a.step(StepSigningIn, func() (string, error) {
-			return "", fail(diagnose.StageAuth, diagnose.ErrPlaintextRefused, "* CAPABILITY "+strings.Join(a.caps, " "))
+			return "", fail(diagnose.StageAuth, diagnose.ErrPlaintextRefused, a.k.String())
 		})
-	} else if hasCap(a.caps, "AUTH=PLAIN") {
+	} else if a.k.HasSASL("PLAIN") {
 		mechs = append(mechs, "PLAIN")
 	}
 	err = a.signIn(mechs, func(user, mech string) (string, error) {
@@ -139,47 +94,6 @@ func (a *attempt) imap() error {
 	return nil
 }
 
-// imapCaps sends CAPABILITY with tag and returns the capabilities.
-func (a *attempt) imapCaps(tag string) ([]string, string, error) {
-	if err := a.writeLine(tag + " CAPABILITY"); err != nil {
-		return nil, "", err
-	}
-	var caps []string
-	for {
-		line, err := a.readLine()
-		if err != nil {
-			return nil, "", err
-		}
-		up := strings.ToUpper(line)
-		if strings.HasPrefix(up, "* CAPABILITY ") {
-			caps = strings.Fields(line)[2:]
-			continue
-		}
-		if strings.HasPrefix(up, "* BYE") {
-			return nil, line, errors.New("verify: the server closed the connection")
-		}
-		if strings.HasPrefix(up, strings.ToUpper(tag)+" ") {
-			if !strings.HasPrefix(up, strings.ToUpper(tag)+" OK") {
-				return nil, line, errors.New("verify: CAPABILITY failed")
-			}
-			return caps, line, nil
-		}
-	}
-}
-
-// imapTagged reads until the tagged reply for tag and returns it.
-func (a *attempt) imapTagged(tag string) (string, error) {
-	for {
-		line, err := a.readLine()
-		if err != nil {
-			return "", err
-		}
-		if strings.HasPrefix(strings.ToUpper(line), strings.ToUpper(tag)+" ") {
-			return line, nil
-		}
-	}
-}
-
 // greetingText strips "* OK " and a capability code from a greeting.
 func greetingText(g string) string {
 	g = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(g, "* OK"), "* PREAUTH"))
@@ -194,15 +108,6 @@ func greetingText(g string) string {
 	return g
 }
 
-func hasCap(caps []string, c string) bool {
-	for _, x := range caps {
-		if strings.EqualFold(x, c) {
-			return true
-		}
-	}
-	return false
-}
-
 // imapReply rebuilds the server's status line from a go-imap error.
 func imapReply(err error) string {
 	var ie *imap.Error
@@ -215,23 +120,3 @@ func imapReply(err error) string {
 	}
 	return ""
 }
-
-// replayConn reads from r (a replayed greeting, then the real stream).
-// Its deadline setters do nothing: go-imap and go-smtp set their own long
-// timeouts (30 s, 5 min), which would override our per-step deadlines on the
-// TCP connection.
-type replayConn struct {
-	net.Conn
-	r io.Reader
-}
-
-func (c *replayConn) Read(p []byte) (int, error) { return c.r.Read(p) }
-
-// SetDeadline is ignored: the step deadlines on the TCP connection rule.
-func (c *replayConn) SetDeadline(time.Time) error { return nil }
-
-// SetReadDeadline is ignored: the step deadlines on the TCP connection rule.
-func (c *replayConn) SetReadDeadline(time.Time) error { return nil }
-
-// SetWriteDeadline is ignored: the step deadlines on the TCP connection rule.
-func (c *replayConn) SetWriteDeadline(time.Time) error { return nil }

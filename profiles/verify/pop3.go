@@ -7,6 +7,7 @@ import (
 
 	"mailsetup/profiles"
 	"mailsetup/profiles/diagnose"
+	"mailsetup/profiles/internal/mailwire"
 )
 
 // POP3 is spoken by a small client of our own rather than
@@ -15,77 +16,20 @@ import (
 // CA from --ca, the test CA), and its errors cannot be told apart by stage.
 // We need only greeting, CAPA, STLS, USER/PASS or AUTH PLAIN, STAT and QUIT.
 
-// errPOP3 is a "-ERR" reply.
-var errPOP3 = errors.New("verify: the POP3 server answered -ERR")
-
 // pop3Cmd sends a command (unless empty) and reads a one-line reply. It
-// returns the reply and errPOP3 for "-ERR".
+// returns the reply and diagnose.ErrPOP3 for "-ERR".
 func (a *attempt) pop3Cmd(cmd string) (string, error) {
 	if cmd != "" {
 		if err := a.writeLine(cmd); err != nil {
 			return "", err
 		}
 	}
-	line, err := a.readLine()
-	if err != nil {
-		return "", err
+	line, err := a.w.ReadPOP3()
+	var re *mailwire.ReplyError
+	if errors.As(err, &re) {
+		return line, re.Err
 	}
-	switch {
-	case strings.HasPrefix(line, "+OK"):
-		return line, nil
-	case strings.HasPrefix(line, "+ ") || line == "+":
-		return line, nil
-	case strings.HasPrefix(line, "-ERR"):
-		return line, errPOP3
-	}
-	return line, diagnose.ErrBadGreeting
-}
-
-// pop3Capa sends CAPA and returns the capability lines ("STLS", "USER",
-// "SASL PLAIN LOGIN"); a server without CAPA gives an empty list.
-func (a *attempt) pop3Capa() ([]string, error) {
-	line, err := a.pop3Cmd("CAPA")
-	if errors.Is(err, errPOP3) {
-		return []string{}, nil
-	}
-	if err != nil {
-		return nil, fail(diagnose.StageGreeting, err, line)
-	}
-	caps := []string{}
-	for {
-		l, err := a.readLine()
-		if err != nil {
-			return nil, fail(diagnose.StageGreeting, err, "")
-		}
-		if l == "." {
-			return caps, nil
-		}
-		caps = append(caps, l)
-	}
-}
-
-func pop3Has(caps []string, name string) bool {
-	for _, c := range caps {
-		f := strings.Fields(strings.ToUpper(c))
-		if len(f) > 0 && f[0] == name {
-			return true
-		}
-	}
-	return false
-}
-
-func pop3SASL(caps []string, mech string) bool {
-	for _, c := range caps {
-		f := strings.Fields(strings.ToUpper(c))
-		if len(f) > 1 && f[0] == "SASL" {
-			for _, m := range f[1:] {
-				if m == mech {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return line, err
 }
 
 // pop3 checks a POP3 server: greeting, CAPA, STLS, sign-in, STAT, QUIT.
@@ -94,57 +38,33 @@ func (a *attempt) pop3() error {
 		return err
 	}
 	err := a.step(StepGreeting, func() (string, error) {
-		line, err := a.pop3Cmd("")
+		g, err := a.w.Greeting()
 		if err != nil {
-			return "", fail(diagnose.StageGreeting, err, line)
+			return "", a.wireFail(diagnose.StageGreeting, err)
 		}
-		caps, err := a.pop3Capa()
-		if err != nil {
+		if err := a.capabilities(); err != nil {
 			return "", err
 		}
-		a.caps = caps
-		return line, nil
+		return g.Line, nil
 	})
 	if err != nil {
 		return err
 	}
 	if a.srv.Security == profiles.SecuritySTARTTLS {
-		err := a.step(StepStartTLS, func() (string, error) {
-			if !pop3Has(a.caps, "STLS") {
-				return "", fail(diagnose.StageStartTLS, diagnose.ErrStartTLSMissing, "CAPA: "+strings.Join(a.caps, ", "))
-			}
-			line, err := a.pop3Cmd("STLS")
-			if err != nil {
-				return "", fail(diagnose.StageStartTLS, diagnose.ErrStartTLSMissing, line)
-			}
-			if a.reader().Buffered() > 0 {
-				return "", fail(diagnose.StageStartTLS, errors.New("verify: the server sent data before the TLS handshake"), "")
-			}
-			detail, err := a.handshake()
-			if err != nil {
-				return "", err
-			}
-			caps, err := a.pop3Capa()
-			if err != nil {
-				return "", err
-			}
-			a.caps = caps
-			return detail, nil
-		})
-		if err != nil {
+		if err := a.step(StepStartTLS, a.upgrade); err != nil {
 			return err
 		}
 	}
 	var mechs []string
-	if pop3SASL(a.caps, "PLAIN") {
+	if a.k.HasSASL("PLAIN") {
 		mechs = append(mechs, "PLAIN")
 	}
-	if len(a.caps) == 0 || pop3Has(a.caps, "USER") {
+	if len(a.caps) == 0 || a.k.Has("USER") {
 		mechs = append(mechs, "USER")
 	}
-	if len(mechs) == 0 && a.conn == a.raw {
+	if len(mechs) == 0 && !a.w.Encrypted() {
 		return a.step(StepSigningIn, func() (string, error) {
-			return "", fail(diagnose.StageAuth, diagnose.ErrPlaintextRefused, "CAPA: "+strings.Join(a.caps, ", "))
+			return "", fail(diagnose.StageAuth, diagnose.ErrPlaintextRefused, a.k.String())
 		})
 	}
 	err = a.signIn(mechs, func(user, mech string) (string, error) {

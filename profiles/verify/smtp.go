@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -26,58 +25,27 @@ func (a *attempt) smtp() error {
 		return err
 	}
 	var greeting string
-	var exts []string
 	err := a.step(StepGreeting, func() (string, error) {
-		code, text, err := a.smtpRead()
+		g, err := a.w.Greeting()
 		if err != nil {
-			return "", fail(diagnose.StageGreeting, err, text)
+			return "", a.wireFail(diagnose.StageGreeting, err)
 		}
-		greeting = text
-		if code != 220 {
-			return "", fail(diagnose.StageGreeting, errors.New("verify: the server refused the connection"), fmt.Sprintf("%d %s", code, text))
-		}
-		exts, err = a.smtpEHLO()
-		if err != nil {
+		greeting = g.Text
+		if err := a.capabilities(); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("%d %s", code, firstLine(text)), nil
+		return g.Line, nil
 	})
 	if err != nil {
 		return err
 	}
-	a.caps = exts
 	if a.srv.Security == profiles.SecuritySTARTTLS {
-		err := a.step(StepStartTLS, func() (string, error) {
-			if !smtpHas(exts, "STARTTLS") {
-				return "", fail(diagnose.StageStartTLS, diagnose.ErrStartTLSMissing, "EHLO: "+strings.Join(exts, ", "))
-			}
-			if err := a.writeLine("STARTTLS"); err != nil {
-				return "", fail(diagnose.StageStartTLS, err, "")
-			}
-			code, text, err := a.smtpRead()
-			if err != nil || code != 220 {
-				return "", fail(diagnose.StageStartTLS, diagnose.ErrStartTLSMissing, fmt.Sprintf("%d %s", code, text))
-			}
-			if a.reader().Buffered() > 0 {
-				return "", fail(diagnose.StageStartTLS, errors.New("verify: the server sent data before the TLS handshake"), "")
-			}
-			detail, err := a.handshake()
-			if err != nil {
-				return "", err
-			}
-			exts, err = a.smtpEHLO()
-			if err != nil {
-				return "", err
-			}
-			a.caps = exts
-			return detail, nil
-		})
-		if err != nil {
+		if err := a.step(StepStartTLS, a.upgrade); err != nil {
 			return err
 		}
 	}
 	// Hand the connection to go-smtp, replaying the greeting for it.
-	rc := &replayConn{Conn: a.conn, r: io.MultiReader(strings.NewReader("220 "+firstLine(greeting)+"\r\n"), a.reader())}
+	rc := a.w.Stream("220 " + firstLine(greeting) + "\r\n")
 	c := smtp.NewClient(rc)
 	c.CommandTimeout = a.opts.stepTimeout()
 	c.SubmissionTimeout = a.opts.stepTimeout()
@@ -89,14 +57,14 @@ func (a *attempt) smtp() error {
 	var mechs []string
 	if ok, list := c.Extension("AUTH"); ok {
 		for _, m := range []string{"PLAIN", "LOGIN"} {
-			if hasCap(strings.Fields(list), m) {
+			if hasWord(list, m) {
 				mechs = append(mechs, m)
 			}
 		}
-	} else if a.conn == a.raw {
+	} else if !a.w.Encrypted() {
 		// Servers hide AUTH until the connection is encrypted.
 		return a.step(StepSigningIn, func() (string, error) {
-			return "", fail(diagnose.StageAuth, diagnose.ErrPlaintextRefused, "EHLO: "+strings.Join(exts, ", "))
+			return "", fail(diagnose.StageAuth, diagnose.ErrPlaintextRefused, a.k.String())
 		})
 	}
 	err = a.signIn(mechs, func(user, mech string) (string, error) {
@@ -130,59 +98,10 @@ func (a *attempt) smtp() error {
 	return nil
 }
 
-// smtpRead reads one (possibly multi-line) reply: its code and its text,
-// lines joined by "\n".
-func (a *attempt) smtpRead() (int, string, error) {
-	var lines []string
-	for {
-		line, err := a.readLine()
-		if err != nil {
-			return 0, strings.Join(lines, "\n"), err
-		}
-		if len(line) < 3 {
-			return 0, line, diagnose.ErrBadGreeting
-		}
-		code, err := strconv.Atoi(line[:3])
-		if err != nil {
-			return 0, line, diagnose.ErrBadGreeting
-		}
-		text := ""
-		if len(line) > 4 {
-			text = line[4:]
-		}
-		lines = append(lines, text)
-		if len(line) == 3 || line[3] == ' ' {
-			return code, strings.Join(lines, "\n"), nil
-		}
-	}
-}
-
-// smtpEHLO sends EHLO and returns the extension keywords.
-func (a *attempt) smtpEHLO() ([]string, error) {
-	if err := a.writeLine("EHLO localhost"); err != nil {
-		return nil, fail(diagnose.StageGreeting, err, "")
-	}
-	code, text, err := a.smtpRead()
-	if err != nil {
-		return nil, fail(diagnose.StageGreeting, err, text)
-	}
-	if code != 250 {
-		return nil, fail(diagnose.StageGreeting, errors.New("verify: EHLO was refused"), fmt.Sprintf("%d %s", code, text))
-	}
-	exts := []string{}
-	for i, l := range strings.Split(text, "\n") {
-		if i == 0 || l == "" {
-			continue
-		}
-		exts = append(exts, l)
-	}
-	return exts, nil
-}
-
-func smtpHas(exts []string, name string) bool {
-	for _, e := range exts {
-		f := strings.Fields(e)
-		if len(f) > 0 && strings.EqualFold(f[0], name) {
+// hasWord reports whether the space-separated list holds w (any case).
+func hasWord(list, w string) bool {
+	for _, x := range strings.Fields(list) {
+		if strings.EqualFold(x, w) {
 			return true
 		}
 	}

@@ -1,6 +1,10 @@
 // Package verify proves that a Config's servers accept the user's login:
 // IMAP (github.com/emersion/go-imap/v2), POP3 (a small client of our own,
-// see pop3.go) and SMTP (github.com/emersion/go-smtp). Incoming and outgoing
+// see pop3.go) and SMTP (github.com/emersion/go-smtp), the greeting,
+// capabilities and STARTTLS of all three spoken by
+// profiles/internal/mailwire, whose limits (line length, reply lines,
+// 1 MiB per connection, certificate chain size) also bound what the two
+// libraries read. Incoming and outgoing
 // checks run at the same time; each step is reported as it happens through
 // Options.OnStep; every failure carries a diagnosis (package diagnose).
 //
@@ -8,14 +12,23 @@
 // other servers of the same protocol are tried in the Config's order
 // (465 → 587 STARTTLS → 2525 for Mail.ru, 993 → 143 STARTTLS) and the one
 // that worked is reported as the check's Alternative; WithWorking rewrites
-// the Config so the export uses it.
+// the Config so the export uses it. At most MaxServersPerSide servers are
+// tried, all within Options.Timeout (and the context's deadline).
+//
+// Before connecting anywhere Verify refuses (*ConsentError, NeedsConsent)
+// to send the password to settings whose trust is "confirm" or over a
+// connection without encryption unless the user agreed (AllowUnconfirmed,
+// AllowPlaintext), and (*CredentialError) a password or username holding a
+// line break or control character.
 //
 // Sign-in is lockout-aware: one attempt per username form and mechanism,
 // stopping at a definitive "invalid credentials"; the local part is tried as
 // a username only for providers known to use it or when the server says the
-// user is unknown; GSSAPI is never tried. The password never reaches a
-// step, an error, a reply or the JSON: every server text is passed through
-// a redactor first.
+// user is unknown; GSSAPI is never tried; a temporary refusal is not
+// retried. The password never reaches a step, an error, a reply, the
+// capabilities or the JSON: every server text is passed through a redactor
+// that knows every form a server may echo (raw, IMAP-quoted, base64, any
+// letter case).
 package verify
 
 import (
@@ -152,6 +165,10 @@ type Options struct {
 	ConnectTimeout time.Duration
 	// StepTimeout bounds each later step (default 15 s).
 	StepTimeout time.Duration
+	// Timeout bounds the whole verification, every side and every
+	// alternative server included (default DefaultTimeout). A deadline on
+	// the context passed to Verify is honoured too: the earlier one rules.
+	Timeout time.Duration
 	// OnStep, when set, is called as each step starts and ends, from the
 	// checks' goroutines (incoming and outgoing run at the same time).
 	OnStep func(Event)
@@ -165,6 +182,14 @@ type Options struct {
 	Incoming, Outgoing bool
 	// Now returns the local time (tests); nil means time.Now.
 	Now func() time.Time
+	// AllowUnconfirmed: the user explicitly accepted settings whose
+	// Config.Trust is profiles.TrustConfirm. Without it Verify returns a
+	// *ConsentError for such settings before connecting anywhere.
+	AllowUnconfirmed bool
+	// AllowPlaintext: the user explicitly accepted sending the password
+	// over a connection with security none. Without it Verify returns a
+	// *ConsentError when any server it would try has no encryption.
+	AllowPlaintext bool
 }
 
 // Secret is a password. Printing it (fmt %v, %+v, %#v, %s) or encoding it
@@ -198,6 +223,21 @@ func (o *Options) stepTimeout() time.Duration {
 	return 15 * time.Second
 }
 
+// DefaultTimeout is the overall deadline of a verification.
+const DefaultTimeout = 60 * time.Second
+
+// MaxServersPerSide caps how many servers one side tries (the recommended
+// one and its alternatives): a hostile config listing thousands of silent
+// servers must not make a check last for hours.
+const MaxServersPerSide = 4
+
+func (o *Options) timeout() time.Duration {
+	if o.Timeout > 0 {
+		return o.Timeout
+	}
+	return DefaultTimeout
+}
+
 func (o *Options) now() time.Time {
 	if o.Now != nil {
 		return o.Now()
@@ -224,49 +264,93 @@ func (o *Options) tlsConfig(host string) (*tls.Config, error) {
 }
 
 // Verify checks cfg's recommended incoming and outgoing servers (both at
-// once) with the password in opts.
-func Verify(ctx context.Context, cfg *profiles.Config, opts Options) *Result {
+// once) with the password in opts, within opts.Timeout. Before connecting
+// anywhere it refuses: a *ConsentError when the settings or an unencrypted
+// server need the user's consent (NeedsConsent), a *CredentialError when
+// the password or a username holds a line break or control character.
+func Verify(ctx context.Context, cfg *profiles.Config, opts Options) (*Result, error) {
+	if err := preflight(cfg, nil, &opts); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.timeout())
+	defer cancel()
 	addr, _ := profiles.ParseAddress(cfg.Address)
-	both := !opts.Incoming && !opts.Outgoing
-	type side struct {
-		list []profiles.Server
-	}
-	var sides []side
-	if (both || opts.Incoming) && len(cfg.Incoming) > 0 {
-		sides = append(sides, side{list: sameProtocol(cfg.Incoming)})
-	}
-	if (both || opts.Outgoing) && len(cfg.Outgoing) > 0 {
-		sides = append(sides, side{list: sameProtocol(cfg.Outgoing)})
-	}
+	sides := sidesOf(cfg, &opts)
 	res := &Result{Checks: make([]Check, len(sides))}
 	var wg sync.WaitGroup
-	for i, s := range sides {
+	for i, list := range sides {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res.Checks[i] = checkSide(ctx, cfg, addr, s.list, &opts)
+			res.Checks[i] = checkSide(ctx, cfg, addr, list, &opts)
 		}()
 	}
 	wg.Wait()
-	return res
+	return res, nil
 }
 
-// sameProtocol returns the first server and the later ones of its protocol.
+// preflight runs the checks made before anything is sent: consent and
+// credentials. With one non-nil, only that server is looked at.
+func preflight(cfg *profiles.Config, one *profiles.Server, opts *Options) error {
+	c := *cfg
+	if one != nil {
+		c.Incoming, c.Outgoing = []profiles.Server{*one}, nil
+		o := *opts
+		o.Incoming, o.Outgoing, o.NoAlternatives = true, false, true
+		if ce := NeedsConsent(c, o); ce != nil {
+			return ce
+		}
+	} else if ce := NeedsConsent(c, *opts); ce != nil {
+		return ce
+	}
+	return checkCredentials(&c, opts)
+}
+
+// expired reports whether ctx is done or its deadline has passed (a
+// socket deadline set to the same instant may fire before ctx's timer).
+func expired(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
+}
+
+// sameProtocol returns the first server and the later ones of its
+// protocol, at most MaxServersPerSide in all.
 func sameProtocol(list []profiles.Server) []profiles.Server {
 	out := []profiles.Server{list[0]}
 	for _, s := range list[1:] {
-		if s.Protocol == list[0].Protocol && !s.Same(list[0]) {
+		if len(out) == MaxServersPerSide {
+			break
+		}
+		if s.Protocol == list[0].Protocol && !s.Same(list[0]) && !containsSame(out, s) {
 			out = append(out, s)
 		}
 	}
 	return out
 }
 
-// VerifyServer checks one server (no alternatives).
-func VerifyServer(ctx context.Context, cfg *profiles.Config, s profiles.Server, opts Options) Check {
+func containsSame(list []profiles.Server, s profiles.Server) bool {
+	for _, x := range list {
+		if x.Same(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// VerifyServer checks one server (no alternatives). It refuses as Verify
+// does, before connecting.
+func VerifyServer(ctx context.Context, cfg *profiles.Config, s profiles.Server, opts Options) (Check, error) {
+	if err := preflight(cfg, &s, &opts); err != nil {
+		return Check{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.timeout())
+	defer cancel()
 	addr, _ := profiles.ParseAddress(cfg.Address)
 	opts.NoAlternatives = true
-	return checkSide(ctx, cfg, addr, []profiles.Server{s}, &opts)
+	return checkSide(ctx, cfg, addr, []profiles.Server{s}, &opts), nil
 }
 
 func checkSide(ctx context.Context, cfg *profiles.Config, addr profiles.Address, servers []profiles.Server, opts *Options) Check {
@@ -282,7 +366,7 @@ func checkSide(ctx context.Context, cfg *profiles.Config, addr profiles.Address,
 	for i, s := range servers {
 		// Only a failure to reach a server moves on to the next one; after a
 		// refusal of the login, another port would only risk a lockout.
-		if i > 0 && (opts.NoAlternatives || prev == nil || !prev.Code.Transport()) {
+		if i > 0 && (opts.NoAlternatives || prev == nil || !prev.Code.Transport() || expired(ctx)) {
 			break
 		}
 		a := &attempt{ctx: ctx, srv: s, cfg: cfg, addr: addr, opts: opts, red: red, alt: i > 0,
@@ -293,7 +377,7 @@ func checkSide(ctx context.Context, cfg *profiles.Config, addr profiles.Address,
 		chk.Attempts = append(chk.Attempts, at)
 		if ok {
 			chk.OK = true
-			chk.Capabilities = a.caps
+			chk.Capabilities = red.cleanAll(a.caps)
 			chk.Sent = a.sent
 			w := s
 			w.Username = a.user
@@ -309,7 +393,7 @@ func checkSide(ctx context.Context, cfg *profiles.Config, addr profiles.Address,
 		prev = a.diag
 		if diag == nil || (!a.diag.Code.Transport() && a.diag.Code != diagnose.Cancelled) {
 			diag = a.diag
-			chk.Capabilities = a.caps
+			chk.Capabilities = red.cleanAll(a.caps)
 		}
 	}
 	if !chk.OK {

@@ -82,7 +82,11 @@ func runVerify(env *Env, args []string) int {
 			printStep(env.Stdout, lang, e)
 		}
 	}
-	res := verify.Verify(env.context(), cfg, opts)
+	res, err := verify.Verify(env.context(), cfg, opts)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
+		return ExitFailed
+	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetEscapeHTML(false)
