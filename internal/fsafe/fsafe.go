@@ -69,6 +69,13 @@ func Reason(err error) string {
 // before reading (a FIFO would block, a device never ends) and stops after
 // max+1 bytes in case the file grows while it is read.
 func ReadFile(path string, max int64) ([]byte, error) {
+	// Check before opening: opening a FIFO for reading blocks until a
+	// writer appears, which could be never.
+	if st, err := os.Stat(path); err != nil {
+		return nil, &ReadError{path, err}
+	} else if !st.Mode().IsRegular() {
+		return nil, &ReadError{path, ErrNotRegular}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &ReadError{path, err}
