@@ -60,19 +60,9 @@ func ParseServerURL(s string) (Server, error) {
 	if (u.Path != "" && u.Path != "/") || u.Fragment != "" || u.RawFragment != "" {
 		return Server{}, errors.New("profiles: the server URL has a path or # after the host; give only imap://HOST:PORT?security=…")
 	}
-	q, err := url.ParseQuery(u.RawQuery)
+	q, err := serverQuery(u.RawQuery)
 	if err != nil {
-		return Server{}, errors.New("profiles: the part after ? is not key=value&key=value (security, username, auth)")
-	}
-	for k := range q {
-		switch k {
-		case "security", "username", "auth":
-		case "password", "pass", "pw":
-			return Server{}, errUserinfo(true)
-		default:
-			// The key is not repeated: it may be a piece of a password.
-			return Server{}, errors.New("profiles: the server URL has an unknown key after ?; the keys are security, username and auth")
-		}
+		return Server{}, err
 	}
 	sec := SecurityTLS
 	if v := q.Get("security"); v != "" {
@@ -107,6 +97,25 @@ func ParseServerURL(s string) (Server, error) {
 		}
 	}
 	return srv, nil
+}
+
+// serverQuery reads the keys after "?": security, username and auth.
+func serverQuery(raw string) (url.Values, error) {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, errors.New("profiles: the part after ? is not key=value&key=value (security, username, auth)")
+	}
+	for k := range q {
+		switch k {
+		case "security", "username", "auth":
+		case "password", "pass", "pw":
+			return nil, errUserinfo(true)
+		default:
+			// The key is not repeated: it may be a piece of a password.
+			return nil, errors.New("profiles: the server URL has an unknown key after ?; the keys are security, username and auth")
+		}
+	}
+	return q, nil
 }
 
 // checkUserinfo refuses a login or password before the host. It looks at
