@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"mailsetup/internal/fsafe"
 	"mailsetup/profiles"
 	"mailsetup/profiles/preset"
 )
@@ -77,7 +76,7 @@ func runBatch(env *Env, o *batchOptions) error {
 	if err != nil {
 		return usagef("%s", pr.WithSupport(err.Error()))
 	}
-	data, err := fsafe.ReadFile(o.CSV, maxCSVBytes)
+	data, err := readInput(o.CSV, maxCSVBytes)
 	if err != nil {
 		return usagef("%s", pr.WithSupport("the CSV file: "+err.Error()))
 	}

@@ -7,11 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 	"unicode"
 
 	"mailsetup/assets/i18n"
+	"mailsetup/internal/fsafe"
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
 	"mailsetup/profiles/preset"
@@ -306,4 +308,19 @@ func parseProtocolFlag(v string) (profiles.Protocol, error) {
 		return profiles.POP3, nil
 	}
 	return "", usagef("--protocol must be imap or pop3, not %s", printable(v))
+}
+
+// readInput reads a file the user named (--csv, --ca, --sign-*), at most
+// max bytes, through fsafe.ReadFile. It looks at the file first: opening a
+// FIFO blocks until something writes to it, and fsafe.ReadFile opens before
+// it checks, so "--ca fifo" would hang.
+func readInput(path string, max int64) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, &fsafe.ReadError{Path: path, Err: err}
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &fsafe.ReadError{Path: path, Err: fsafe.ErrNotRegular}
+	}
+	return fsafe.ReadFile(path, max)
 }

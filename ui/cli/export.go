@@ -180,7 +180,7 @@ func writeError(err error) error {
 
 func loadSigner(env *Env, certFile, keyFile, p12File string) (*export.Signer, error) {
 	if p12File != "" {
-		data, err := fsafe.ReadFile(p12File, maxSignerBytes)
+		data, err := readInput(p12File, maxSignerBytes)
 		if err != nil {
 			return nil, fmt.Errorf("--sign-p12: %w", err)
 		}
@@ -190,11 +190,11 @@ func loadSigner(env *Env, certFile, keyFile, p12File string) (*export.Signer, er
 		}
 		return s, nil
 	}
-	c, err := fsafe.ReadFile(certFile, maxSignerBytes)
+	c, err := readInput(certFile, maxSignerBytes)
 	if err != nil {
 		return nil, fmt.Errorf("--sign-cert: %w", err)
 	}
-	k, err := fsafe.ReadFile(keyFile, maxSignerBytes)
+	k, err := readInput(keyFile, maxSignerBytes)
 	if err != nil {
 		return nil, fmt.Errorf("--sign-key: %w", err)
 	}

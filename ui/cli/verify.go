@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"mailsetup/assets/i18n"
-	"mailsetup/internal/fsafe"
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
 	"mailsetup/profiles/verify"
@@ -73,7 +72,7 @@ func runVerify(env *Env, o *verifyOptions) error {
 	var extra []byte
 	if o.CAFile != "" {
 		var err error
-		if extra, err = fsafe.ReadFile(o.CAFile, maxCABytes); err != nil {
+		if extra, err = readInput(o.CAFile, maxCABytes); err != nil {
 			return usagef("--ca: %v", err)
 		}
 		if !strings.Contains(string(extra), "-----BEGIN CERTIFICATE-----") {
