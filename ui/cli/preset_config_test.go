@@ -72,3 +72,22 @@ func TestResolveConfigUsesPreset(t *testing.T) {
 		t.Errorf("foreign address error = %v", err)
 	}
 }
+
+// TestDetectUsesPreset is reliability.md L4: detect showed the public
+// servers and accepted other domains while export used the preset.
+func TestDetectUsesPreset(t *testing.T) {
+	pr, err := preset.Parse([]byte(testPreset), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &Env{LoadPreset: func(string) (*preset.Preset, error) { return pr, nil }}
+	code, out, stderr := runCLIEnv(t, env, "detect", "--sources", "builtin", "anna@example.com")
+	if code != ExitOK || !strings.Contains(out, "mail.example.com") || !strings.Contains(out, "preset") {
+		t.Errorf("company address: exit %d\n%s\n%s", code, out, stderr)
+	}
+	env = &Env{LoadPreset: func(string) (*preset.Preset, error) { return pr, nil }}
+	code, _, stderr = runCLIEnv(t, env, "detect", "--sources", "builtin", "ivan@mail.ru")
+	if code != ExitUsage || !strings.Contains(stderr, "example.com") || !strings.Contains(stderr, "it@example.com") {
+		t.Errorf("foreign address under a domain lock: exit %d\n%s", code, stderr)
+	}
+}
