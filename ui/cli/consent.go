@@ -20,6 +20,10 @@ type consentOptions struct {
 	// Typed are the servers typed with --incoming/--outgoing: the user's own
 	// choice, never refused (an unencrypted one still gets a warning).
 	Typed []profiles.Server
+	// Everywhere checks every server of cfg rather than those verify
+	// signs in to: an exported profile holding the password gives it to
+	// any of them.
+	Everywhere bool
 }
 
 // typedServers lists the servers the user typed.
@@ -74,7 +78,11 @@ func trustDomain(cfg *profiles.Config) string {
 // with the flag would run.
 func consentProblem(cfg *profiles.Config, o consentOptions) error {
 	var unconfirmed, plain []string
-	for _, s := range passwordTargets(cfg) {
+	targets := passwordTargets(cfg)
+	if o.Everywhere {
+		targets = append(append([]profiles.Server(nil), cfg.Incoming...), cfg.Outgoing...)
+	}
+	for _, s := range targets {
 		if isTyped(s, o.Typed) {
 			continue
 		}
@@ -89,7 +97,11 @@ func consentProblem(cfg *profiles.Config, o consentOptions) error {
 		return nil
 	}
 	var b strings.Builder
-	b.WriteString("the password was not sent: ")
+	if o.Everywhere {
+		b.WriteString("the password was not written into the file: ")
+	} else {
+		b.WriteString("the password was not sent: ")
+	}
 	if len(unconfirmed) > 0 {
 		fmt.Fprintf(&b, "the settings for %s were not confirmed by a secure source (found by %s, from %s; plain HTTP, DNS without DNSSEC, a guess or a redirect can be forged by anyone on the network) and would send it to %s. Check them with \"mailsetup detect %s\" and run again with --accept-unconfirmed if they are right, or give the servers with --incoming and --outgoing",
 			cfg.Domain, sourceName(cfg), trustDomain(cfg), strings.Join(unconfirmed, ", "), cfg.Address)

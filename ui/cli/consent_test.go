@@ -177,3 +177,24 @@ func TestConsentProblem(t *testing.T) {
 		})
 	}
 }
+
+// TestExportPasswordNeedsConsent: a profile holding the password makes the
+// mail program send it to the file's servers, so --include-password needs
+// the same consent as verify.
+func TestExportPasswordNeedsConsent(t *testing.T) {
+	ispdb := plainISPDB(t, 1143, 1025)
+	env := map[string]string{"MAILSETUP_PASSWORD": verifyLeakCanary}
+	base := []string{"export", "--format", "k9", "--include-password", "--sources", "ispdb", "--ispdb", ispdb, "ivan@example.test"}
+	code, out, stderr := runCLI(t, env, base...)
+	if code != ExitUsage || !strings.Contains(stderr, "not written into the file") || strings.Contains(out, verifyLeakCanary) {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, out, stderr = runCLI(t, env, append(base, "--accept-unconfirmed", "--allow-plaintext")...)
+	if code != ExitOK || !strings.Contains(out, verifyLeakCanary) || !strings.Contains(stderr, "not confirmed") {
+		t.Fatalf("with consent: exit %d\n%s", code, stderr)
+	}
+	// Without the password in the file no consent is needed.
+	if code, _, stderr := runCLI(t, nil, "export", "--format", "k9", "--sources", "ispdb", "--ispdb", ispdb, "ivan@example.test"); code != ExitOK {
+		t.Fatalf("without the password: exit %d\n%s", code, stderr)
+	}
+}

@@ -17,7 +17,7 @@ import (
 	"mailsetup/profiles"
 )
 
-const exportUsage = "--format mobileconfig|prf|thunderbird|thunderbird-zip|autoconfig|k9|autodiscover|qr [--out FILE [--force]] [--name \"Display Name\"] [--include-password] [--password-stdin] [--sign-cert FILE --sign-key FILE | --sign-p12 FILE] [--protocol imap|pop3] [--incoming URL] [--outgoing URL] [--username U] ADDRESS"
+const exportUsage = "--format mobileconfig|prf|thunderbird|thunderbird-zip|autoconfig|k9|autodiscover|qr [--out FILE [--force]] [--name \"Display Name\"] [--include-password [--password-stdin] [--accept-unconfirmed] [--allow-plaintext]] [--sign-cert FILE --sign-key FILE | --sign-p12 FILE] [--protocol imap|pop3] [--incoming URL] [--outgoing URL] [--username U] ADDRESS"
 
 // maxSignerBytes bounds the --sign-* files (a certificate chain and key are
 // a few KB).
@@ -41,9 +41,12 @@ type exportOptions struct {
 	// Account is the address, display name and incoming protocol.
 	Account                        export.Account
 	IncludePassword, PasswordStdin bool
-	SignCert, SignKey, SignP12     string
-	Organization                   string
-	Find                           findOptions
+	// Consent holds --accept-unconfirmed and --allow-plaintext, needed to
+	// put the password into a file for such settings.
+	Consent                    consentOptions
+	SignCert, SignKey, SignP12 string
+	Organization               string
+	Find                       findOptions
 }
 
 func parseExport(args []string) (*exportOptions, error) {
@@ -55,6 +58,8 @@ func parseExport(args []string) (*exportOptions, error) {
 	fs.StringVar(&o.Account.DisplayName, "name", "", "display name put in sent mail")
 	fs.BoolVar(&o.IncludePassword, "include-password", false, "put the password into the file (mobileconfig, k9, qr only); the file is then readable by you only")
 	fs.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of standard input")
+	fs.BoolVar(&o.Consent.AcceptUnconfirmed, "accept-unconfirmed", false, "with --include-password: put the password into a file for settings no secure source confirmed")
+	fs.BoolVar(&o.Consent.AllowPlaintext, "allow-plaintext", false, "with --include-password: put the password into a file whose servers include an unencrypted one (security=none)")
 	fs.StringVar(&o.SignCert, "sign-cert", "", "sign the mobileconfig with this PEM certificate (chain may follow)")
 	fs.StringVar(&o.SignKey, "sign-key", "", "PEM private key of --sign-cert")
 	fs.StringVar(&o.SignP12, "sign-p12", "", "sign the mobileconfig with this PKCS#12 file (its password from MAILSETUP_P12_PASSWORD)")
@@ -119,7 +124,17 @@ func runExport(env *Env, o *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	printNotices(env.Stderr, cfg, typedServers(o.Find))
+	typed := typedServers(o.Find)
+	if opts.IncludePassword {
+		// The mail program that imports the file sends the password to its
+		// servers: the same consent as verify's.
+		c := o.Consent
+		c.Typed, c.Everywhere = typed, true
+		if err := consentProblem(cfg, c); err != nil {
+			return err
+		}
+	}
+	printNotices(env.Stderr, cfg, typed)
 	var buf bytes.Buffer
 	if err := export.Write(string(o.Format.Name), &buf, cfg, o.Account, opts); err != nil {
 		return err
