@@ -253,3 +253,21 @@ func TestBatchSymlinkedFolder(t *testing.T) {
 		t.Errorf("files written outside --out: %v", files)
 	}
 }
+
+// BenchmarkReadBatchCSVBadRows reads 10 MB of bad rows (reliability.md
+// L20's big-bad.csv, scaled down) and reports the bytes allocated per run.
+func BenchmarkReadBatchCSVBadRows(b *testing.B) {
+	var sb strings.Builder
+	for i := 0; sb.Len() < 10<<20; i++ {
+		fmt.Fprintf(&sb, "not-an-address-%07d,Name\n", i)
+	}
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		rows, err := readBatchCSV(data)
+		if err != nil || len(rows) == 0 {
+			b.Fatal(err)
+		}
+	}
+}
