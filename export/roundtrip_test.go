@@ -386,5 +386,6 @@ func FuzzK9(f *testing.F)             { fuzzWriter(f, FormatK9) }
 func FuzzAutodiscover(f *testing.F)   { fuzzWriter(f, FormatAutodiscover) }
 func FuzzQR(f *testing.F) {
 	qrPNG = false
+	f.Cleanup(func() { qrPNG = true })
 	fuzzWriter(f, FormatQR)
 }

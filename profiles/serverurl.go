@@ -1,10 +1,12 @@
 package profiles
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // ParseServerURL reads a server given on the command line as
@@ -12,40 +14,56 @@ import (
 // The port defaults to the protocol's standard one for the security mode,
 // and the security to tls. Optional query keys: username, auth
 // (comma-separated methods).
+//
+// The text is never repeated in an error: a user may have typed a password
+// into it (imap://ivan:secret@host), and an error message ends up in
+// terminals, logs and support tickets. A login or password before the host
+// is refused before anything else is looked at, and every other message
+// names only the part that is wrong (a scheme, a port, a host name), never
+// the whole text.
 func ParseServerURL(s string) (Server, error) {
-	u, err := url.Parse(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		return Server{}, errors.New("profiles: the server URL contains a control character (a line break or tab?)")
+	}
+	if err := checkUserinfo(s); err != nil {
+		return Server{}, err
+	}
+	u, err := url.Parse(s)
 	if err != nil {
-		return Server{}, fmt.Errorf("profiles: server %q: %w", s, err)
+		// url.Error repeats the text; say what shape is expected instead.
+		return Server{}, errors.New("profiles: the server URL is not of the form imap://HOST:PORT?security=tls (check the host name and the port number)")
+	}
+	if u.User != nil || u.Opaque != "" {
+		return Server{}, errUserinfo(strings.Contains(u.Opaque, ":") || hasPassword(u.User))
 	}
 	p := Protocol(strings.ToLower(u.Scheme))
-	switch u.Scheme {
+	switch p { // the "s" schemes mean TLS, the default anyway
 	case "imaps":
 		p = IMAP
-		if u.Query().Get("security") == "" {
-			u.RawQuery = "security=tls&" + u.RawQuery
-		}
 	case "pop3s", "pops":
 		p = POP3
-		if u.Query().Get("security") == "" {
-			u.RawQuery = "security=tls&" + u.RawQuery
-		}
 	case "smtps", "submissions":
 		p = SMTP
-		if u.Query().Get("security") == "" {
-			u.RawQuery = "security=tls&" + u.RawQuery
-		}
 	case "pop":
 		p = POP3
 	case "submission":
 		p = SMTP
 	}
 	if !p.Valid() {
-		return Server{}, fmt.Errorf("profiles: server %q: the scheme must be imap://, pop3:// or smtp://", s)
+		scheme := u.Scheme
+		if len(scheme) > 20 {
+			scheme = scheme[:20] + "…"
+		}
+		return Server{}, fmt.Errorf("profiles: the scheme %q is not a mail server's: use imap://, pop3:// or smtp://", scheme)
 	}
-	if u.User != nil {
-		return Server{}, fmt.Errorf("profiles: server %q: put the username in --username, never a password in a URL", redactURL(u))
+	if (u.Path != "" && u.Path != "/") || u.Fragment != "" || u.RawFragment != "" {
+		return Server{}, errors.New("profiles: the server URL has a path or # after the host; give only imap://HOST:PORT?security=…")
 	}
-	q := u.Query()
+	q, err := serverQuery(u.RawQuery)
+	if err != nil {
+		return Server{}, err
+	}
 	sec := SecurityTLS
 	if v := q.Get("security"); v != "" {
 		if sec, err = ParseSecurity(v); err != nil {
@@ -60,16 +78,20 @@ func ParseServerURL(s string) (Server, error) {
 	if ps := u.Port(); ps != "" {
 		port, err = strconv.Atoi(ps)
 		if err != nil || port < 1 || port > 65535 {
-			return Server{}, fmt.Errorf("profiles: server %q: port %q is not a number from 1 to 65535", s, ps)
+			return Server{}, fmt.Errorf("profiles: server %s: the port %q is not a number from 1 to 65535", host, ps)
 		}
 	}
-	srv := Server{Protocol: p, Host: strings.ToLower(host), Port: port, Security: sec, Username: q.Get("username"), Auth: []AuthMethod{AuthPassword}}
+	user := q.Get("username")
+	if strings.ContainsFunc(user, unicode.IsControl) {
+		return Server{}, errors.New("profiles: username= contains a control character (a line break?); it would be sent to the server as a command")
+	}
+	srv := Server{Protocol: p, Host: strings.ToLower(host), Port: port, Security: sec, Username: user, Auth: []AuthMethod{AuthPassword}}
 	if v := q.Get("auth"); v != "" {
 		srv.Auth = nil
 		for _, m := range strings.Split(v, ",") {
 			am := AuthMethod(strings.TrimSpace(m))
 			if !am.Valid() {
-				return Server{}, fmt.Errorf("profiles: server %q: unknown auth %q", s, m)
+				return Server{}, fmt.Errorf("profiles: server %s: unknown auth %q", host, m)
 			}
 			srv.Auth = append(srv.Auth, am)
 		}
@@ -77,15 +99,66 @@ func ParseServerURL(s string) (Server, error) {
 	return srv, nil
 }
 
+// serverQuery reads the keys after "?": security, username and auth.
+func serverQuery(raw string) (url.Values, error) {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, errors.New("profiles: the part after ? is not key=value&key=value (security, username, auth)")
+	}
+	for k := range q {
+		switch k {
+		case "security", "username", "auth":
+		case "password", "pass", "pw":
+			return nil, errUserinfo(true)
+		default:
+			// The key is not repeated: it may be a piece of a password.
+			return nil, errors.New("profiles: the server URL has an unknown key after ?; the keys are security, username and auth")
+		}
+	}
+	return q, nil
+}
+
+// checkUserinfo refuses a login or password before the host. It looks at
+// the text itself rather than at url.Parse's answer, because a password
+// with a "/", "?" or "#" in it makes url.Parse see a host and port
+// ("imap://ivan:pa/ss@host" has the host "ivan" and the port "pa") and its
+// error would repeat them.
+func checkUserinfo(s string) error {
+	_, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return nil
+	}
+	// The query may hold username=ivan@example.com; an "@" before it is a
+	// login, and so is one after a "/" or "#" (a password holding them).
+	authority := rest
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		authority = rest[:i]
+	}
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		return errUserinfo(strings.Contains(authority[:at], ":"))
+	}
+	return nil
+}
+
+func hasPassword(u *url.Userinfo) bool {
+	if u == nil {
+		return false
+	}
+	_, ok := u.Password()
+	return ok
+}
+
+// errUserinfo is the refusal of a login or password typed into a URL.
+func errUserinfo(password bool) error {
+	if password {
+		return errors.New("profiles: the server URL holds a password: never a password in a URL (it stays in the shell history and the process list); give it on standard input with --password-stdin or in MAILSETUP_PASSWORD, and the login with --username")
+	}
+	return errors.New("profiles: the server URL has a login before the host: put the login in --username (or ?username=…), never a password in a URL")
+}
+
 // URL writes the server back in the form ParseServerURL reads.
 func (s Server) URL() string {
 	return fmt.Sprintf("%s://%s?security=%s", s.Protocol, s.Address(), s.Security)
-}
-
-func redactURL(u *url.URL) string {
-	c := *u
-	c.User = nil
-	return c.String()
 }
 
 // Override replaces a Config's recommended servers by the ones the user gave.

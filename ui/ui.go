@@ -4,7 +4,9 @@
 package ui
 
 import (
+	"flag"
 	"fmt"
+	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -38,40 +40,38 @@ func LoadPreset(o *WindowOptions, getenv func(string) string) error {
 	return nil
 }
 
-// ParseWindowArgs reads the window's arguments (--lang L, --preset FILE) and the
-// MAILSETUP_LANG variable.
+// ParseWindowArgs reads the window's arguments (--lang L, --preset FILE; one
+// or two dashes, "=" or a space, as the flag package of every command
+// reads them) and the MAILSETUP_LANG variable.
 func ParseWindowArgs(args []string, getenv func(string) string) (WindowOptions, error) {
 	var o WindowOptions
 	if v := getenv("MAILSETUP_LANG"); v != "" {
 		o.Lang = i18n.Match(v)
 	}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--preset" || a == "-preset":
-			if i+1 >= len(args) {
-				return o, fmt.Errorf("--preset needs a file")
-			}
-			i++
-			o.PresetPath = args[i]
-		case strings.HasPrefix(a, "--preset="):
-			o.PresetPath = strings.TrimPrefix(a, "--preset=")
-		case a == "--lang" || a == "-lang":
-			if i+1 >= len(args) {
-				return o, fmt.Errorf("--lang needs a language: %s", strings.Join(i18n.Languages, ", "))
-			}
-			i++
-			a = "--lang=" + args[i]
-			fallthrough
-		case strings.HasPrefix(a, "--lang=") || strings.HasPrefix(a, "-lang="):
-			v := a[strings.IndexByte(a, '=')+1:]
-			if !i18n.Supported(v) {
-				return o, fmt.Errorf("unknown language %q: use one of %s", v, strings.Join(i18n.Languages, ", "))
-			}
-			o.Lang = v
-		default:
-			return o, fmt.Errorf("unknown command or flag %q; run \"mailsetup help\"", a)
+	fs := flag.NewFlagSet("mailsetup", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	lang := fs.String("lang", "", "language")
+	fs.StringVar(&o.PresetPath, "preset", "", "organisation preset file")
+	if err := fs.Parse(args); err != nil {
+		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+			return o, fmt.Errorf("unknown command or flag %q; run \"mailsetup help\"", name)
 		}
+		if strings.Contains(err.Error(), "-lang") {
+			return o, fmt.Errorf("--lang needs a language: %s", strings.Join(i18n.Languages, ", "))
+		}
+		if strings.Contains(err.Error(), "-preset") {
+			return o, fmt.Errorf("--preset needs a file")
+		}
+		return o, fmt.Errorf("%v; run \"mailsetup help\"", err)
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unknown command or flag %q; run \"mailsetup help\"", fs.Arg(0))
+	}
+	if *lang != "" {
+		if !i18n.Supported(*lang) {
+			return o, fmt.Errorf("unknown language %q: use one of %s", *lang, strings.Join(i18n.Languages, ", "))
+		}
+		o.Lang = *lang
 	}
 	return o, nil
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -40,8 +39,7 @@ type checkDomainOptions struct {
 // domain. An address is accepted for its domain.
 func parseCheckDomain(args []string) (checkDomainOptions, error) {
 	var o checkDomainOptions
-	fs := flag.NewFlagSet("check-domain", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlags("check-domain")
 	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	fs.StringVar(&o.HTML, "html", "", "also write the report as one HTML file")
 	fs.StringVar(&o.Out, "out", "", "write the files to publish into this folder")
@@ -50,7 +48,7 @@ func parseCheckDomain(args []string) (checkDomainOptions, error) {
 	fs.StringVar(&o.CA, "ca", "", "also trust the certificate authority in this PEM file (a company CA)")
 	fs.DurationVar(&o.Timeout, "timeout", audit.DefaultTimeout, "overall deadline of the check")
 	fs.StringVar(&o.Lang, "lang", "", "language of the report: en, ru, tr, ja, ro, bs")
-	pos, err := parseInterleaved(fs, args)
+	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return o, err
 	}
@@ -78,37 +76,35 @@ func parseCheckDomain(args []string) (checkDomainOptions, error) {
 }
 
 // checkDomainMain parses and runs check-domain.
-func checkDomainMain(env *Env, args []string) int {
+func checkDomainMain(env *Env, args []string) error {
 	opts, err := parseCheckDomain(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(env.Stdout, "usage: mailsetup check-domain %s\n\n%s\n", checkDomainUsage, checkDomainSummary)
-		return ExitOK
+	var help *helpRequest
+	var ue *usageError
+	if errors.As(err, &help) || errors.As(err, &ue) {
+		return err
 	}
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "usage: mailsetup check-domain %s\n", checkDomainUsage)
-		return fail(env, "%v", err)
+		return &usageError{msg: err.Error(), usage: synopsis("check-domain")}
 	}
 	return runCheckDomain(env, opts)
 }
 
 // runCheckDomain checks the domain and prints the report. Exit status: 0
-// no error-severity problem, 1 at least one, 2 bad input.
-func runCheckDomain(env *Env, opts checkDomainOptions) int {
-	lang, err := pickLanguage(env, opts.Lang)
-	if err != nil {
-		return fail(env, "%v", err)
-	}
+// no error-severity problem, 1 at least one (errReported: the report says
+// which), 2 bad input.
+func runCheckDomain(env *Env, opts checkDomainOptions) error {
+	lang := pickLanguage(env, opts.Lang)
 	aopts := audit.Options{DNS: opts.DNS, ISPDB: opts.ISPDB, Timeout: opts.Timeout, Lang: lang}
 	if opts.CA != "" {
 		pool, err := caPool(opts.CA)
 		if err != nil {
-			return fail(env, "--ca: %v", err)
+			return usagef("--ca: %v", err)
 		}
 		aopts.RootCAs = pool
 	}
 	rep, err := audit.Check(env.context(), opts.Domain, aopts)
 	if err != nil {
-		return fail(env, "%v", err)
+		return asUsage(err)
 	}
 	if opts.Out != "" {
 		paths, err := audit.WriteFiles(rep, opts.Out, false)
@@ -116,8 +112,7 @@ func runCheckDomain(env *Env, opts checkDomainOptions) int {
 			fmt.Fprintln(env.Stderr, "wrote "+p)
 		}
 		if err != nil {
-			fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
-			return ExitFailed
+			return err
 		}
 	}
 	if opts.HTML != "" {
@@ -126,8 +121,7 @@ func runCheckDomain(env *Env, opts checkDomainOptions) int {
 			err = fsafe.WriteFile(opts.HTML, page, fsafe.WriteOptions{Replace: true})
 		}
 		if err != nil {
-			fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
-			return ExitFailed
+			return err
 		}
 	}
 	if opts.JSON {
@@ -139,9 +133,9 @@ func runCheckDomain(env *Env, opts checkDomainOptions) int {
 		printAudit(env.Stdout, rep)
 	}
 	if rep.HasErrors() {
-		return ExitFailed
+		return errReported
 	}
-	return ExitOK
+	return nil
 }
 
 // caPool is the system roots plus the CAs in file.
@@ -202,4 +196,8 @@ func printAudit(w io.Writer, rep *audit.Report) {
 			fmt.Fprintf(w, "  %s → %s\n", f.Name, f.PublishAt)
 		}
 	}
+}
+
+func init() {
+	Register(Command{Name: "check-domain", Summary: checkDomainSummary, Usage: checkDomainUsage, Run: checkDomainMain})
 }

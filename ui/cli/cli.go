@@ -1,11 +1,20 @@
 // Package cli is mailsetup's command line: "mailsetup detect|verify|export|…".
 // Each command lives in its own file and registers itself; Main dispatches.
-// Exit status: 0 success, 1 the work failed (nothing found, a check failed),
-// 2 bad input (the reason on standard error, in plain words).
+//
+// Every command has the same shape (as cli/cli's pkg/cmd/repo/clone does):
+// parseX(args) reads the arguments into an xOptions struct and touches
+// nothing else, so it is tested on its own; runX(env, opts) does the work
+// and returns an error. Main maps that error to the exit status in one
+// place (exitCode): 0 success, 1 the work failed (nothing found, a check
+// failed, a bad CSV row), 2 bad input (the reason on standard error, in
+// plain words). The same mistake therefore gives the same status from
+// every command.
 package cli
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +22,9 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
+
+	"mailsetup/profiles/preset"
 )
 
 // Exit statuses shared by every command.
@@ -30,6 +42,14 @@ type Env struct {
 	Stderr io.Writer
 	// Getenv reads an environment variable; nil means os.Getenv.
 	Getenv func(string) string
+	// LoadPreset finds the organisation's preset: the file at path when it
+	// is not "", else $MAILSETUP_PRESET (read through Getenv), the built-in
+	// one or the one beside the program; (nil, nil) when there is none.
+	// nil means preset.Load.
+	LoadPreset func(path string) (*preset.Preset, error)
+	// ProgressEvery is how often batch reports progress on standard error;
+	// 0 means every second.
+	ProgressEvery time.Duration
 }
 
 func (e *Env) getenv(k string) string {
@@ -46,13 +66,40 @@ func (e *Env) context() context.Context {
 	return context.Background()
 }
 
+// preset loads the organisation's preset (see LoadPreset).
+func (e *Env) preset(path string) (*preset.Preset, error) {
+	if e.LoadPreset != nil {
+		return e.LoadPreset(path)
+	}
+	return preset.Load(preset.Options{Path: path, Getenv: e.getenv})
+}
+
+func (e *Env) progressEvery() time.Duration {
+	if e.ProgressEvery > 0 {
+		return e.ProgressEvery
+	}
+	return time.Second
+}
+
 // Command is one subcommand.
 type Command struct {
 	Name    string
 	Summary string
 	// Usage is the synopsis line after "mailsetup NAME".
 	Usage string
-	Run   func(env *Env, args []string) int
+	// Run parses args and does the work; its error decides the exit status.
+	Run func(env *Env, args []string) error
+}
+
+// command joins a command's parser and runner into Command.Run.
+func command[T any](parse func([]string) (T, error), run func(*Env, T) error) func(*Env, []string) error {
+	return func(env *Env, args []string) error {
+		o, err := parse(args)
+		if err != nil {
+			return err
+		}
+		return run(env, o)
+	}
 }
 
 var commands = map[string]Command{}
@@ -65,22 +112,24 @@ func Register(c Command) {
 	commands[c.Name] = c
 }
 
+func isHelp(a string) bool { return a == "help" || a == "-h" || a == "--help" || a == "-help" }
+
 // IsCommand reports whether name is a registered command (or help).
 func IsCommand(name string) bool {
-	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
+	if isHelp(name) {
 		return true
 	}
 	_, ok := commands[name]
 	return ok
 }
 
-// Main runs the command named by args[0] with the rest of args.
+// Main runs the command named by args[0] with the rest of args and returns
+// the exit status.
 func Main(env *Env, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
-				fmt.Fprintf(env.Stdout, "usage: mailsetup %s %s\n\n%s\n", c.Name, c.Usage, c.Summary)
-				return ExitOK
+				return finish(env, c.Run(env, []string{"-h"}))
 			}
 		}
 		usage(env.Stdout)
@@ -92,12 +141,80 @@ func Main(env *Env, args []string) int {
 		usage(env.Stderr)
 		return ExitUsage
 	}
-	return c.Run(env, args[1:])
+	return finish(env, c.Run(env, args[1:]))
 }
+
+// finish prints what err says and returns its exit status.
+func finish(env *Env, err error) int {
+	var help *helpRequest
+	var ue *usageError
+	switch {
+	case err == nil || errors.Is(err, errReported):
+	case errors.As(err, &help):
+		fmt.Fprint(env.Stdout, help.text)
+	case errors.As(err, &ue):
+		fmt.Fprintln(env.Stderr, "mailsetup: "+ue.msg)
+		if ue.usage != "" {
+			fmt.Fprint(env.Stderr, ue.usage)
+		}
+	default:
+		fmt.Fprintln(env.Stderr, "mailsetup: "+strings.TrimPrefix(err.Error(), "mailsetup: "))
+	}
+	return exitCode(err)
+}
+
+// exitCode is the one mapping from a command's error to its exit status.
+func exitCode(err error) int {
+	var help *helpRequest
+	var ue *usageError
+	switch {
+	case err == nil, errors.As(err, &help):
+		return ExitOK
+	case errors.As(err, &ue):
+		return ExitUsage
+	default:
+		return ExitFailed
+	}
+}
+
+// usageError is bad input: the command did nothing, exit status 2.
+type usageError struct {
+	msg string
+	// usage, when set, is the command's synopsis printed after msg.
+	usage string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+// usagef makes a usageError; the text is plain words for the user.
+func usagef(format string, a ...any) error {
+	return &usageError{msg: strings.TrimPrefix(fmt.Sprintf(format, a...), "mailsetup: ")}
+}
+
+// asUsage marks err as bad input (exit 2), keeping its text.
+func asUsage(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return err
+	}
+	return &usageError{msg: err.Error()}
+}
+
+// errReported is a failure whose reason is already on the output (a check
+// failed, nothing was found): exit status 1, nothing more printed.
+var errReported = errors.New("failed (reported above)")
+
+// helpRequest is -h: the command's help, printed on standard output.
+type helpRequest struct{ text string }
+
+func (h *helpRequest) Error() string { return "help requested" }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "mailsetup sets up a mail account: it finds the provider's settings, checks the login and writes files mail programs import.")
-	fmt.Fprintln(w, "\nusage:\n  mailsetup [--lang L]           open the window")
+	fmt.Fprintln(w, "\nusage:\n  mailsetup [--lang L] [--preset FILE]   open the window")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
@@ -108,27 +225,42 @@ func usage(w io.Writer) {
 		fmt.Fprintf(tw, "  mailsetup %s\t%s\n", n, commands[n].Summary)
 	}
 	_ = tw.Flush()
-	fmt.Fprintln(w, "\nRun \"mailsetup help COMMAND\" for a command's flags.")
+	fmt.Fprintln(w, "\nExit status: 0 success, 1 the work failed, 2 bad input.")
+	fmt.Fprintln(w, "Run \"mailsetup help COMMAND\" for a command's flags.")
 }
 
-// newFlags returns a FlagSet that reports errors instead of exiting.
-func newFlags(env *Env, name, usageLine string) *flag.FlagSet {
+// newFlags returns a command's FlagSet; it prints nothing itself (parseArgs
+// turns its errors into usageErrors and -h into a helpRequest).
+func newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage: mailsetup %s %s\n", name, usageLine)
-		fs.PrintDefaults()
-	}
+	fs.SetOutput(io.Discard)
 	return fs
 }
 
-// parseInterleaved parses flags that may come before or after positional
+// synopsis is "usage: mailsetup NAME USAGE" for the registered command.
+func synopsis(name string) string {
+	return fmt.Sprintf("usage: mailsetup %s %s\n", name, commands[name].Usage)
+}
+
+// parseArgs parses flags that may come before or after positional
 // arguments ("detect ivan@mail.ru --json") and returns the positionals.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				var b bytes.Buffer
+				b.WriteString(synopsis(fs.Name()))
+				if s := commands[fs.Name()].Summary; s != "" {
+					b.WriteString("\n" + s + "\n\n")
+				}
+				fs.SetOutput(&b)
+				fs.PrintDefaults()
+				fs.SetOutput(io.Discard)
+				return nil, &helpRequest{b.String()}
+			}
+			return nil, &usageError{msg: err.Error(),
+				usage: synopsis(fs.Name()) + fmt.Sprintf("Run \"mailsetup help %s\" for the flags.\n", fs.Name())}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -140,16 +272,4 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-}
-
-// fail prints a plain-words reason for bad input and returns ExitUsage.
-func fail(env *Env, format string, a ...any) int {
-	msg := fmt.Sprintf(format, a...)
-	fmt.Fprintln(env.Stderr, "mailsetup: "+strings.TrimPrefix(msg, "mailsetup: "))
-	return ExitUsage
-}
-
-// check-domain (issue 17) lives in checkdomain.go; its help text is checkDomainSummary.
-func init() {
-	Register(Command{Name: "check-domain", Summary: checkDomainSummary, Usage: checkDomainUsage, Run: checkDomainMain})
 }

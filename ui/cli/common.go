@@ -7,154 +7,188 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
+	"unicode"
 
 	"mailsetup/assets/i18n"
+	"mailsetup/internal/fsafe"
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
 	"mailsetup/profiles/preset"
 )
 
-// discoveryFlags are the flags of detect, shared by every command that finds
-// settings before it works on them.
-type discoveryFlags struct {
-	sources string
-	ispdb   string
-	dns     string
-	timeout time.Duration
-	lang    string
+// findFlags are the flags of every command that finds settings before it
+// works on them: detect's discovery flags, and (withOverrides) the servers
+// and login the user types instead.
+type findFlags struct {
+	sources, ispdb, dns, lang    string
+	timeout                      time.Duration
+	incoming, outgoing, username string
+	// timeoutHelp and timeoutDefault replace the description and default
+	// of --timeout (verify's bounds the whole command).
+	timeoutHelp    string
+	timeoutDefault time.Duration
 }
 
-func (d *discoveryFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.sources, "sources", "all", "comma list of sources: builtin, autoconfig, ispdb, mx, srv, autodiscover, guess")
-	fs.StringVar(&d.ispdb, "ispdb", discover.DefaultISPDB, "base URL of the ISP database")
-	fs.StringVar(&d.dns, "dns", "", "send every DNS question to this HOST:PORT")
-	fs.DurationVar(&d.timeout, "timeout", discover.DefaultTimeout, "overall deadline of the discovery")
-	fs.StringVar(&d.lang, "lang", "", "language of notes and messages: en, ru, tr, ja, ro, bs (default: from the environment)")
+func (f *findFlags) register(fs *flag.FlagSet, withOverrides bool) {
+	fs.StringVar(&f.sources, "sources", "all", "comma list of sources: builtin, autoconfig, ispdb, mx, srv, autodiscover, guess")
+	fs.StringVar(&f.ispdb, "ispdb", discover.DefaultISPDB, "base URL of the ISP database")
+	fs.StringVar(&f.dns, "dns", "", "send every DNS question to this HOST:PORT")
+	help := f.timeoutHelp
+	if help == "" {
+		help = "overall deadline of the discovery"
+	}
+	def := f.timeoutDefault
+	if def == 0 {
+		def = discover.DefaultTimeout
+	}
+	fs.DurationVar(&f.timeout, "timeout", def, help)
+	fs.StringVar(&f.lang, "lang", "", "language of notes and messages: en, ru, tr, ja, ro, bs (default: from the environment)")
+	if withOverrides {
+		fs.StringVar(&f.incoming, "incoming", "", "incoming server: imap://HOST:PORT?security=tls|starttls|none or pop3://…")
+		fs.StringVar(&f.outgoing, "outgoing", "", "outgoing server: smtp://HOST:PORT?security=tls|starttls|none")
+		fs.StringVar(&f.username, "username", "", "login name, when it is not the address")
+	}
 }
 
-func (d *discoveryFlags) options() (discover.Options, error) {
-	srcs, err := discover.ParseSources(d.sources)
+// findOptions are findFlags checked: what to ask, and what the user typed.
+type findOptions struct {
+	Discover discover.Options
+	// Lang is --lang, checked; "" means the environment's language.
+	Lang string
+	// Incoming and Outgoing are the servers typed with --incoming and
+	// --outgoing (nil when not given); Username is --username.
+	Incoming, Outgoing *profiles.Server
+	Username           string
+}
+
+// options checks the flags. Every error is bad input.
+func (f *findFlags) options() (findOptions, error) {
+	var o findOptions
+	srcs, err := discover.ParseSources(f.sources)
 	if err != nil {
-		return discover.Options{}, err
+		return o, asUsage(err)
 	}
-	if d.timeout <= 0 {
-		return discover.Options{}, fmt.Errorf("--timeout must be more than zero")
+	if f.timeout <= 0 {
+		return o, usagef("--timeout must be more than zero")
 	}
-	if d.dns != "" && !strings.Contains(d.dns, ":") {
-		d.dns += ":53"
+	dns := f.dns
+	if dns != "" && !strings.Contains(dns, ":") {
+		dns += ":53"
 	}
-	return discover.Options{Sources: srcs, ISPDB: d.ispdb, DNS: d.dns, Timeout: d.timeout}, nil
-}
-
-// language returns the --lang value checked, or the environment's language.
-func (d *discoveryFlags) language(env *Env) (string, error) {
-	return pickLanguage(env, d.lang)
-}
-
-func pickLanguage(env *Env, flagValue string) (string, error) {
-	if flagValue != "" {
-		if !i18n.Supported(flagValue) {
-			return "", fmt.Errorf("unknown language %q: use one of %s", flagValue, strings.Join(i18n.Languages, ", "))
+	o.Discover = discover.Options{Sources: srcs, ISPDB: f.ispdb, DNS: dns, Timeout: f.timeout}
+	if f.lang != "" && !i18n.Supported(f.lang) {
+		return o, usagef("unknown language %s: use one of %s", printable(f.lang), strings.Join(i18n.Languages, ", "))
+	}
+	o.Lang = f.lang
+	if f.incoming != "" {
+		s, err := profiles.ParseServerURL(f.incoming)
+		if err != nil {
+			return o, usagef("--incoming: %s", strings.TrimPrefix(err.Error(), "profiles: "))
 		}
-		return flagValue, nil
+		if !s.Protocol.Incoming() {
+			return o, usagef("--incoming must be imap:// or pop3://, not %s://", s.Protocol)
+		}
+		o.Incoming = &s
+	}
+	if f.outgoing != "" {
+		s, err := profiles.ParseServerURL(f.outgoing)
+		if err != nil {
+			return o, usagef("--outgoing: %s", strings.TrimPrefix(err.Error(), "profiles: "))
+		}
+		if s.Protocol != profiles.SMTP {
+			return o, usagef("--outgoing must be smtp://, not %s://", s.Protocol)
+		}
+		o.Outgoing = &s
+	}
+	if err := checkLogin("--username", f.username); err != nil {
+		return o, err
+	}
+	o.Username = f.username
+	return o, nil
+}
+
+// checkLogin refuses a login that would be sent to a server as more than
+// one line (reliability.md M2: "--username $'ivan\r\nDELE 2'" became a
+// POP3 DELE).
+func checkLogin(what, v string) error {
+	if strings.ContainsFunc(v, unicode.IsControl) {
+		return usagef("%s contains a line break or another control character; it would be sent to the server as a command", what)
+	}
+	return nil
+}
+
+// parseAddressCommand is the preamble every command on one address
+// shares: it parses args (flags anywhere), checks the find flags and
+// parses the one address.
+func parseAddressCommand(fs *flag.FlagSet, f *findFlags, args []string) (profiles.Address, findOptions, error) {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return profiles.Address{}, findOptions{}, err
+	}
+	fo, err := f.options()
+	if err != nil {
+		return profiles.Address{}, fo, err
+	}
+	addr, err := parseAddressArg(pos)
+	return addr, fo, err
+}
+
+// language is the checked --lang value, else the environment's language.
+func (o findOptions) language(env *Env) string { return pickLanguage(env, o.Lang) }
+
+// pickLanguage returns lang when set (already checked), else the language
+// of the environment (MAILSETUP_LANG, LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
+func pickLanguage(env *Env, lang string) string {
+	if lang != "" {
+		return lang
 	}
 	if v := env.getenv("MAILSETUP_LANG"); v != "" {
-		return i18n.Match(v), nil
+		return i18n.Match(v)
 	}
 	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
 		if v := env.getenv(k); v != "" {
-			return i18n.Match(strings.Split(v, ":")[0]), nil
+			return i18n.Match(strings.Split(v, ":")[0])
 		}
 	}
-	return i18n.Fallback, nil
+	return i18n.Fallback
 }
-
-// overrideFlags are the server overrides of verify, export and instructions.
-type overrideFlags struct {
-	incoming string
-	outgoing string
-	username string
-}
-
-func (o *overrideFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&o.incoming, "incoming", "", "incoming server: imap://HOST:PORT?security=tls|starttls|none or pop3://…")
-	fs.StringVar(&o.outgoing, "outgoing", "", "outgoing server: smtp://HOST:PORT?security=tls|starttls|none")
-	fs.StringVar(&o.username, "username", "", "login name, when it is not the address")
-}
-
-func (o *overrideFlags) servers() (in, out *profiles.Server, err error) {
-	if o.incoming != "" {
-		s, err := profiles.ParseServerURL(o.incoming)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--incoming: %w", err)
-		}
-		if !s.Protocol.Incoming() {
-			return nil, nil, fmt.Errorf("--incoming must be imap:// or pop3://, not %s://", s.Protocol)
-		}
-		in = &s
-	}
-	if o.outgoing != "" {
-		s, err := profiles.ParseServerURL(o.outgoing)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--outgoing: %w", err)
-		}
-		if s.Protocol != profiles.SMTP {
-			return nil, nil, fmt.Errorf("--outgoing must be smtp://, not %s://", s.Protocol)
-		}
-		out = &s
-	}
-	return in, out, nil
-}
-
-// presetLoader finds the organisation's preset ($MAILSETUP_PRESET, built in,
-// or beside the program); (nil, nil) when there is none. Tests replace it.
-var presetLoader = func() (*preset.Preset, error) { return preset.Load(preset.Options{}) }
 
 // errNotFound means no source knew the address and no overrides filled the gap.
-var errNotFound = errors.New("no settings were found")
+var errNotFound = errors.New("no settings were found for this address; give them with --incoming and --outgoing")
 
-// resolveConfig finds the settings for addr and applies the overrides. When
-// both servers are overridden, discovery is skipped.
-func resolveConfig(ctx context.Context, addr profiles.Address, d *discoveryFlags, o *overrideFlags) (*profiles.Config, error) {
-	in, out, err := o.servers()
-	if err != nil {
-		return nil, err
-	}
-	if in != nil && out != nil {
-		cfg := profiles.ManualConfig(addr, *in, *out)
-		if o.username != "" {
-			cfg.Override(nil, nil, o.username)
-		}
-		return cfg, nil
-	}
-	pr, err := presetLoader()
-	if err != nil {
-		return nil, err
-	}
+// resolveConfig finds the settings for addr: the organisation's preset for
+// a company address, else the servers typed (both given: no discovery),
+// else discovery with the typed servers put first. Bad input (a locked
+// setting overridden, an address the preset refuses) is a usageError.
+func resolveConfig(ctx context.Context, pr *preset.Preset, addr profiles.Address, o findOptions) (*profiles.Config, error) {
 	if cfg, ok := pr.ConfigFor(addr); ok {
 		// The organisation's settings win over detection.
 		for _, lock := range []struct {
 			set   bool
 			field preset.Field
 			flag  string
-		}{{in != nil, preset.FieldIncoming, "--incoming"}, {out != nil, preset.FieldOutgoing, "--outgoing"}, {o.username != "", preset.FieldUsername, "--username"}} {
+		}{{o.Incoming != nil, preset.FieldIncoming, "--incoming"}, {o.Outgoing != nil, preset.FieldOutgoing, "--outgoing"}, {o.Username != "", preset.FieldUsername, "--username"}} {
 			if lock.set && pr.Locked(lock.field) {
-				return nil, fmt.Errorf("%s cannot be used: %s", lock.flag, pr.WithSupport("the organisation's preset fixes this setting"))
+				return nil, usagef("%s cannot be used: %s", lock.flag, pr.WithSupport("the organisation's preset fixes this setting"))
 			}
 		}
-		cfg.Override(in, out, o.username)
+		cfg.Override(o.Incoming, o.Outgoing, o.Username)
 		return cfg, nil
 	}
 	if err := pr.CheckAddress(addr); err != nil {
-		return nil, errors.New(pr.WithSupport(strings.TrimPrefix(err.Error(), "preset: ")))
+		return nil, usagef("%s", pr.WithSupport(strings.TrimPrefix(err.Error(), "preset: ")))
 	}
-	opts, err := d.options()
-	if err != nil {
-		return nil, err
+	if o.Incoming != nil && o.Outgoing != nil {
+		cfg := profiles.ManualConfig(addr, *o.Incoming, *o.Outgoing)
+		if o.Username != "" {
+			cfg.Override(nil, nil, o.Username)
+		}
+		return cfg, nil
 	}
-	res, err := discover.Discover(ctx, addr, opts)
+	res, err := discover.Discover(ctx, addr, o.Discover)
 	if err != nil {
 		return nil, err
 	}
@@ -162,8 +196,17 @@ func resolveConfig(ctx context.Context, addr profiles.Address, d *discoveryFlags
 	if cfg == nil {
 		return nil, errNotFound
 	}
-	cfg.Override(in, out, o.username)
+	cfg.Override(o.Incoming, o.Outgoing, o.Username)
 	return cfg, nil
+}
+
+// findConfig loads the preset through env and resolves addr's settings.
+func findConfig(ctx context.Context, env *Env, addr profiles.Address, o findOptions) (*profiles.Config, error) {
+	pr, err := env.preset("")
+	if err != nil {
+		return nil, asUsage(err)
+	}
+	return resolveConfig(ctx, pr, addr, o)
 }
 
 // translateNotes rewrites note texts into lang.
@@ -199,46 +242,58 @@ func translatedLimitArgs(lang string, in map[string]string) map[string]string {
 	return args
 }
 
-// readPassword reads the password from the first line of r (for
-// --password-stdin) or from MAILSETUP_PASSWORD. It never takes one from argv.
+// readPassword reads the password from the first line of standard input
+// (for --password-stdin) or from MAILSETUP_PASSWORD. It never takes one from
+// argv. A password holding a line break or another control character is
+// refused before anything is sent: on the wire it would end the command
+// and start another (reliability.md M2: "PASS pw\r\nDELE 1"), and a
+// trailing "\r" left by a Windows file would no longer match the
+// redactor. Every error is bad input; "" with no error means none given.
 func readPassword(env *Env, fromStdin bool) (string, error) {
+	src, pw := "MAILSETUP_PASSWORD", ""
 	if fromStdin {
+		src = "standard input"
 		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return "", fmt.Errorf("could not read the password from standard input: %w", err)
+			return "", usagef("could not read the password from standard input: %v", err)
 		}
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" {
-			return "", fmt.Errorf("standard input held no password")
+		pw = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+		if pw == "" {
+			return "", usagef("no password: standard input held none")
 		}
-		return line, nil
+	} else {
+		pw = env.getenv("MAILSETUP_PASSWORD")
 	}
-	return env.getenv("MAILSETUP_PASSWORD"), nil
+	if strings.ContainsFunc(pw, unicode.IsControl) {
+		return "", usagef("the password in %s contains a line break or another control character (a file saved with Windows line ends leaves a carriage return at the end); remove it — nothing was sent", src)
+	}
+	return pw, nil
 }
 
 // parseAddressArg checks that exactly one address was given and parses it.
 func parseAddressArg(pos []string) (profiles.Address, error) {
 	switch len(pos) {
 	case 0:
-		return profiles.Address{}, fmt.Errorf("give the e-mail address to set up, e.g. ivan@mail.ru")
+		return profiles.Address{}, usagef("give the e-mail address to set up, e.g. ivan@mail.ru")
 	case 1:
 	default:
-		return profiles.Address{}, fmt.Errorf("give one e-mail address, not %d (put a display name in quotes)", len(pos))
+		return profiles.Address{}, usagef("give one e-mail address, not %d (put a display name in quotes)", len(pos))
 	}
 	addr, err := profiles.ParseAddress(pos[0])
 	if err != nil {
-		return profiles.Address{}, fmt.Errorf("%q is not a usable e-mail address: %s", printable(pos[0]), strings.TrimPrefix(err.Error(), "address: "))
+		return profiles.Address{}, usagef("%s is not a usable e-mail address: %s", printable(pos[0]), strings.TrimPrefix(err.Error(), "address: "))
 	}
 	return addr, nil
 }
 
-// printable shortens and escapes user input for an error message.
+// printable shortens user input and quotes it for an error message, once
+// (reliability.md L16: callers quoted it a second time, "a\\\\b").
 func printable(s string) string {
 	r := []rune(s)
 	if len(r) > 60 {
 		s = string(r[:57]) + "…"
 	}
-	return strings.Trim(fmt.Sprintf("%q", s), `"`)
+	return fmt.Sprintf("%q", s)
 }
 
 // parseProtocolFlag reads --protocol: "imap", "pop3" (or "pop"), or "" for
@@ -252,5 +307,20 @@ func parseProtocolFlag(v string) (profiles.Protocol, error) {
 	case "pop3", "pop":
 		return profiles.POP3, nil
 	}
-	return "", fmt.Errorf("--protocol must be imap or pop3, not %q", printable(v))
+	return "", usagef("--protocol must be imap or pop3, not %s", printable(v))
+}
+
+// readInput reads a file the user named (--csv, --ca, --sign-*), at most
+// max bytes, through fsafe.ReadFile. It looks at the file first: opening a
+// FIFO blocks until something writes to it, and fsafe.ReadFile opens before
+// it checks, so "--ca fifo" would hang.
+func readInput(path string, max int64) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, &fsafe.ReadError{Path: path, Err: err}
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &fsafe.ReadError{Path: path, Err: fsafe.ErrNotRegular}
+	}
+	return fsafe.ReadFile(path, max)
 }

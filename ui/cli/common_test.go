@@ -3,12 +3,11 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
-	"io"
 	"strings"
 	"testing"
 
 	"mailsetup/profiles"
+	"mailsetup/profiles/discover"
 )
 
 func TestResolveConfig(t *testing.T) {
@@ -33,16 +32,17 @@ func TestResolveConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := flag.NewFlagSet("t", flag.ContinueOnError)
-			fs.SetOutput(io.Discard)
-			var d discoveryFlags
-			var o overrideFlags
-			d.register(fs)
-			o.register(fs)
+			fs := newFlags("t")
+			var f findFlags
+			f.register(fs, true)
 			if err := fs.Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
-			cfg, err := resolveConfig(context.Background(), addr, &d, &o)
+			o, err := f.options()
+			var cfg *profiles.Config
+			if err == nil {
+				cfg, err = resolveConfig(context.Background(), nil, addr, o)
+			}
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tc.wantErr)
@@ -70,13 +70,13 @@ func TestResolveConfig(t *testing.T) {
 
 func TestResolveConfigNotFound(t *testing.T) {
 	addr, _ := profiles.ParseAddress("bob@nowhere.example")
-	d := discoveryFlags{sources: "builtin", timeout: discoverTimeoutForTest}
-	_, err := resolveConfig(context.Background(), addr, &d, &overrideFlags{})
+	o := findOptions{Discover: discover.Options{Sources: []profiles.Source{profiles.SourceBuiltin}, Timeout: discoverTimeoutForTest}}
+	_, err := resolveConfig(context.Background(), nil, addr, o)
 	if !errors.Is(err, errNotFound) {
 		t.Fatalf("error = %v, want errNotFound", err)
 	}
 	var out, errb strings.Builder
-	if code := exitForConfigError(&Env{Stdout: &out, Stderr: &errb}, err); code != ExitFailed || !strings.Contains(errb.String(), "--incoming") {
+	if code := finish(&Env{Stdout: &out, Stderr: &errb}, err); code != ExitFailed || !strings.Contains(errb.String(), "--incoming") {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -13,56 +12,70 @@ import (
 	"mailsetup/profiles/discover"
 )
 
+const detectUsage = "[--json] [--sources LIST] [--ispdb URL] [--dns HOST:PORT] [--timeout D] [--lang L] ADDRESS"
+
 func init() {
 	Register(Command{
 		Name:    "detect",
 		Summary: "find the mail server settings for an address",
-		Usage:   "[--json] [--sources LIST] [--ispdb URL] [--dns HOST:PORT] [--timeout D] [--lang L] ADDRESS",
-		Run:     runDetect,
+		Usage:   detectUsage,
+		Run:     command(parseDetect, runDetect),
 	})
 }
 
-func runDetect(env *Env, args []string) int {
-	fs := newFlags(env, "detect", "[--json] [--sources LIST] [--ispdb URL] [--dns HOST:PORT] [--timeout D] [--lang L] ADDRESS")
-	asJSON := fs.Bool("json", false, "print the result as JSON")
-	var d discoveryFlags
-	d.register(fs)
-	pos, err := parseInterleaved(fs, args)
+// detectOptions are detect's parsed arguments.
+type detectOptions struct {
+	JSON    bool
+	Address profiles.Address
+	Find    findOptions
+}
+
+func parseDetect(args []string) (*detectOptions, error) {
+	o := &detectOptions{}
+	fs := newFlags("detect")
+	fs.BoolVar(&o.JSON, "json", false, "print the result as JSON")
+	var f findFlags
+	f.register(fs, false)
+	var err error
+	o.Address, o.Find, err = parseAddressCommand(fs, &f, args)
 	if err != nil {
-		return ExitUsage
+		return nil, err
 	}
-	addr, err := parseAddressArg(pos)
+	return o, nil
+}
+
+// runDetect finds and prints the settings. A company address of the
+// organisation's preset shows the preset's servers, and an address the
+// preset refuses is refused, as export does (reliability.md L4).
+func runDetect(env *Env, o *detectOptions) error {
+	lang := o.Find.language(env)
+	pr, err := env.preset("")
 	if err != nil {
-		return fail(env, "%v", err)
+		return asUsage(err)
 	}
-	opts, err := d.options()
-	if err != nil {
-		return fail(env, "%v", err)
-	}
-	lang, err := d.language(env)
-	if err != nil {
-		return fail(env, "%v", err)
-	}
-	res, err := discover.Discover(env.context(), addr, opts)
-	if err != nil && res == nil {
-		fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
-		return ExitFailed
+	var res *discover.Result
+	if cfg, ok := pr.ConfigFor(o.Address); ok {
+		res = &discover.Result{Config: cfg}
+	} else if err := pr.CheckAddress(o.Address); err != nil {
+		return usagef("%s", pr.WithSupport(strings.TrimPrefix(err.Error(), "preset: ")))
+	} else if res, err = discover.Discover(env.context(), o.Address, o.Find.Discover); err != nil && res == nil {
+		return err
 	}
 	cfg := res.Config
 	if cfg != nil {
 		translateNotes(cfg, lang)
 	}
-	if *asJSON {
-		return printDetectJSON(env, addr, res)
+	if o.JSON {
+		return printDetectJSON(env, o.Address, res)
 	}
 	if cfg == nil {
-		fmt.Fprintln(env.Stdout, i18n.T(lang, "cli.detect.none", map[string]string{"Domain": addr.DomainUnicode}))
+		fmt.Fprintln(env.Stdout, i18n.T(lang, "cli.detect.none", map[string]string{"Domain": o.Address.DomainUnicode}))
 		printTrace(env.Stdout, res.Trace)
-		return ExitFailed
+		return errReported
 	}
 	printConfig(env.Stdout, lang, cfg)
 	printDiscovery(env.Stdout, lang, cfg)
-	return ExitOK
+	return nil
 }
 
 // tr translates key, or returns the English text while the catalogs lack it.
@@ -118,7 +131,7 @@ type notFoundJSON struct {
 	Trace    []profiles.TraceEntry `json:"trace"`
 }
 
-func printDetectJSON(env *Env, addr profiles.Address, res *discover.Result) int {
+func printDetectJSON(env *Env, addr profiles.Address, res *discover.Result) error {
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
@@ -129,7 +142,7 @@ func printDetectJSON(env *Env, addr profiles.Address, res *discover.Result) int 
 			Notes: []profiles.Note{}, Warnings: []string{"no settings were found for " + addr.Domain},
 			Trace: res.Trace,
 		})
-		return ExitFailed
+		return errReported
 	}
 	res.Config.Normalize()
 	out := detectAnswer{Config: res.Config}
@@ -137,11 +150,7 @@ func printDetectJSON(env *Env, addr profiles.Address, res *discover.Result) int 
 		c.Normalize()
 		out.Candidates = append(out.Candidates, c)
 	}
-	if err := enc.Encode(out); err != nil {
-		fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
-		return ExitFailed
-	}
-	return ExitOK
+	return enc.Encode(out)
 }
 
 // printConfig writes the settings as a short table a person can read.
@@ -193,13 +202,4 @@ func printTrace(w io.Writer, trace []profiles.TraceEntry) {
 		}
 		fmt.Fprintf(w, "  %-13s %-9s %5d ms  %s\n", e.Source, e.Outcome, e.ElapsedMS, detail)
 	}
-}
-
-// exitForConfigError maps resolveConfig's errors to an exit status.
-func exitForConfigError(env *Env, err error) int {
-	if errors.Is(err, errNotFound) {
-		fmt.Fprintln(env.Stderr, "mailsetup: no settings were found for this address; give them with --incoming and --outgoing")
-		return ExitFailed
-	}
-	return fail(env, "%v", err)
 }

@@ -2,110 +2,93 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
-	"os"
 
 	"mailsetup/export/guide"
+	"mailsetup/internal/fsafe"
+	"mailsetup/profiles"
 )
 
-const instructionsUsage = "--client outlook|applemail|ios|android|k9|thunderbird|thebat [--lang en|ru|tr|ja|ro|bs] [--out FILE.html] [--protocol imap|pop3] [--file EXPORTED-FILE] [--incoming URL] [--outgoing URL] [--username U] ADDRESS"
+const instructionsUsage = "--client outlook|applemail|ios|android|k9|thunderbird|thebat [--lang en|ru|tr|ja|ro|bs] [--out FILE.html [--force]] [--protocol imap|pop3] [--file EXPORTED-FILE] [--incoming URL] [--outgoing URL] [--username U] ADDRESS"
 
 func init() {
 	Register(Command{
 		Name:    "instructions",
 		Summary: "write step-by-step instructions with pictures for one mail program",
 		Usage:   instructionsUsage,
-		Run:     runInstructions,
+		Run:     command(parseInstructions, runInstructions),
 	})
 }
 
-func runInstructions(env *Env, args []string) int {
-	fs := newFlags(env, "instructions", instructionsUsage)
+// instructionsOptions are instructions' parsed arguments.
+type instructionsOptions struct {
+	Client guide.Client
+	// Out is the HTML file ("" prints the steps as text); Force replaces it.
+	Out   string
+	Force bool
+	// Protocol is --protocol, else the protocol of --incoming, else "".
+	Protocol profiles.Protocol
+	// File is --file: an exported file the user opens instead of typing.
+	File    string
+	Address profiles.Address
+	Find    findOptions
+}
+
+func parseInstructions(args []string) (*instructionsOptions, error) {
+	o := &instructionsOptions{}
+	fs := newFlags("instructions")
 	client := fs.String("client", "", "mail program: outlook, applemail, ios, android, k9, thunderbird, thebat")
-	out := fs.String("out", "", "write one self-contained HTML file here (default: print the steps as text)")
+	fs.StringVar(&o.Out, "out", "", "write one self-contained HTML file here (default: print the steps as text)")
+	fs.BoolVar(&o.Force, "force", false, "replace --out when it already exists")
 	proto := fs.String("protocol", "", "imap or pop3 (default: the recommended one)")
-	file := fs.String("file", "", "name of an exported file the user opens instead of typing (.prf, .mobileconfig, .k9s, Thunderbird .zip)")
-	var d discoveryFlags
-	d.register(fs)
-	var o overrideFlags
-	o.register(fs)
-	pos, err := parseInterleaved(fs, args)
+	fs.StringVar(&o.File, "file", "", "name of an exported file the user opens instead of typing (.prf, .mobileconfig, .k9s, Thunderbird .zip)")
+	var f findFlags
+	f.register(fs, true)
+	var err error
+	if o.Address, o.Find, err = parseAddressCommand(fs, &f, args); err != nil {
+		return nil, err
+	}
+	if o.Client, err = guide.ParseClient(*client); err != nil {
+		return nil, usagef("--client: %v", err)
+	}
+	if o.Protocol, err = parseProtocolFlag(*proto); err != nil {
+		return nil, err
+	}
+	if o.Protocol == "" && o.Find.Incoming != nil {
+		o.Protocol = o.Find.Incoming.Protocol // the overridden server is the one to set up
+	}
+	return o, nil
+}
+
+func runInstructions(env *Env, o *instructionsOptions) error {
+	cfg, err := findConfig(env.context(), env, o.Address, o.Find)
 	if err != nil {
-		return ExitUsage
+		return err
 	}
-	c, err := guide.ParseClient(*client)
-	if err != nil {
-		return fail(env, "--client: %v", err)
-	}
-	p, err := parseProtocolFlag(*proto)
-	if err != nil {
-		return fail(env, "%v", err)
-	}
-	if in, _, err := o.servers(); err == nil && in != nil && p == "" {
-		p = in.Protocol // the overridden server is the one to set up
-	}
-	addr, err := parseAddressArg(pos)
-	if err != nil {
-		return fail(env, "%v", err)
-	}
-	lang, err := d.language(env)
-	if err != nil {
-		return fail(env, "%v", err)
-	}
-	cfg, err := resolveConfig(env.context(), addr, &d, &o)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
-		return ExitFailed
-	}
-	opts := guide.Options{Client: c, Lang: lang, Protocol: p, Name: addr.Name}
-	if *file != "" {
-		opts.Export, opts.File = guide.ExportFile, *file
+	printNotices(env.Stderr, cfg, typedServers(o.Find))
+	opts := guide.Options{Client: o.Client, Lang: o.Find.language(env), Protocol: o.Protocol, Name: o.Address.Name}
+	if o.File != "" {
+		opts.Export, opts.File = guide.ExportFile, o.File
 	}
 	g, err := guide.Build(cfg, opts)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
-		return ExitFailed
+		return err
 	}
-	if *out == "" {
+	if o.Out == "" {
 		w := bufio.NewWriter(env.Stdout)
 		if err := guide.WriteText(w, g); err != nil {
-			return ExitFailed
+			return err
 		}
-		if err := w.Flush(); err != nil {
-			return ExitFailed
-		}
-		return ExitOK
+		return w.Flush()
 	}
-	f, err := os.CreateTemp(dirOf(*out), ".guide-*.html")
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
-		return ExitFailed
+	var buf bytes.Buffer
+	if err := guide.WriteHTML(&buf, g); err != nil {
+		return err
 	}
-	werr := guide.WriteHTML(f, g)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
+	if err := fsafe.WriteFile(o.Out, buf.Bytes(), fsafe.WriteOptions{Replace: o.Force}); err != nil {
+		return writeError(err)
 	}
-	if werr == nil {
-		werr = os.Rename(f.Name(), *out)
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-		fmt.Fprintln(env.Stderr, "mailsetup: "+werr.Error())
-		return ExitFailed
-	}
-	fmt.Fprintln(env.Stderr, *out)
-	return ExitOK
-}
-
-// dirOf is the directory of path, "." when it has none.
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if os.IsPathSeparator(path[i]) {
-			if i == 0 {
-				return string(path[0])
-			}
-			return path[:i]
-		}
-	}
-	return "."
+	fmt.Fprintln(env.Stderr, o.Out)
+	return nil
 }

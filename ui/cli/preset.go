@@ -11,34 +11,40 @@ func init() {
 		Name:    "preset",
 		Summary: "check an organisation preset file, or show the one in use",
 		Usage:   "[FILE]",
-		Run:     runPreset,
+		Run:     command(parsePreset, runPreset),
 	})
 }
 
-// runPreset validates FILE (or finds the preset in use: $MAILSETUP_PRESET,
-// built in, or beside the program) and prints what it sets. Exit 0 valid,
-// 1 no preset found, 2 invalid (every wrong field named).
-func runPreset(env *Env, args []string) int {
-	fs := newFlags(env, "preset", "[FILE]")
-	pos, err := parseInterleaved(fs, args)
+// presetOptions are preset's parsed arguments: the file ("" = the preset in use).
+type presetOptions struct{ Path string }
+
+func parsePreset(args []string) (*presetOptions, error) {
+	pos, err := parseArgs(newFlags("preset"), args)
 	if err != nil {
-		return ExitUsage
+		return nil, err
 	}
 	if len(pos) > 1 {
-		return fail(env, "give one preset file, not %d", len(pos))
+		return nil, usagef("give one preset file, not %d", len(pos))
 	}
-	var path string
+	o := &presetOptions{}
 	if len(pos) == 1 {
-		path = pos[0]
+		o.Path = pos[0]
 	}
-	p, err := preset.Load(preset.Options{Path: path, Getenv: env.getenv})
+	return o, nil
+}
+
+// runPreset validates the file (or finds the preset in use: $MAILSETUP_PRESET,
+// built in, or beside the program) and prints what it sets. Exit 0 valid,
+// 1 no preset found, 2 invalid (every wrong field named).
+func runPreset(env *Env, o *presetOptions) error {
+	p, err := env.preset(o.Path)
 	if err != nil {
-		return fail(env, "%v", err)
+		return asUsage(err)
 	}
 	if p == nil {
 		fmt.Fprintf(env.Stdout, "no preset: none given, $%s is unset, none is built in and there is no %s beside the program\n", preset.EnvVar, preset.FileName)
-		return ExitFailed
+		return errReported
 	}
 	fmt.Fprintf(env.Stdout, "%s: ok\n%s", p.Origin, p.Summary())
-	return ExitOK
+	return nil
 }

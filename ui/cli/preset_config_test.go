@@ -37,19 +37,20 @@ func TestResolveConfigUsesPreset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := presetLoader
-	presetLoader = func() (*preset.Preset, error) { return pr, nil }
-	t.Cleanup(func() { presetLoader = old })
-
-	resolve := func(address string, o overrideFlags) (*profiles.Config, error) {
+	env := &Env{LoadPreset: func(string) (*preset.Preset, error) { return pr, nil }}
+	resolve := func(address string, f findFlags) (*profiles.Config, error) {
 		addr, err := profiles.ParseAddress(address)
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := discoveryFlags{sources: "builtin", timeout: discoverTimeoutForTest}
-		return resolveConfig(context.Background(), addr, &d, &o)
+		f.sources, f.timeout = "builtin", discoverTimeoutForTest
+		o, err := f.options()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return findConfig(context.Background(), env, addr, o)
 	}
-	cfg, err := resolve("anna@example.com", overrideFlags{})
+	cfg, err := resolve("anna@example.com", findFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,17 +58,36 @@ func TestResolveConfigUsesPreset(t *testing.T) {
 		t.Errorf("preset config = %s %+v", cfg.Source, cfg.Incoming)
 	}
 	// The outgoing server is not locked, so it may be overridden.
-	cfg, err = resolve("anna@example.com", overrideFlags{outgoing: "smtp://mail.example.com:587?security=starttls"})
+	cfg, err = resolve("anna@example.com", findFlags{outgoing: "smtp://mail.example.com:587?security=starttls"})
 	if err != nil || cfg.Outgoing[0].Port != 587 {
 		t.Fatalf("unlocked override: %v %+v", err, cfg)
 	}
 	// The incoming server is locked.
-	if _, err := resolve("anna@example.com", overrideFlags{incoming: "imap://other.example.com"}); err == nil || !strings.Contains(err.Error(), "it@example.com") {
+	if _, err := resolve("anna@example.com", findFlags{incoming: "imap://other.example.com"}); err == nil || !strings.Contains(err.Error(), "it@example.com") {
 		t.Errorf("locked override error = %v, want one naming the support contact", err)
 	}
 	// The domain is locked: other addresses are refused with the support contact.
-	_, err = resolve("ivan@mail.ru", overrideFlags{})
+	_, err = resolve("ivan@mail.ru", findFlags{})
 	if err == nil || !strings.Contains(err.Error(), "example.com") || !strings.Contains(err.Error(), "it@example.com") || errors.Is(err, errNotFound) {
 		t.Errorf("foreign address error = %v", err)
+	}
+}
+
+// TestDetectUsesPreset is reliability.md L4: detect showed the public
+// servers and accepted other domains while export used the preset.
+func TestDetectUsesPreset(t *testing.T) {
+	pr, err := preset.Parse([]byte(testPreset), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &Env{LoadPreset: func(string) (*preset.Preset, error) { return pr, nil }}
+	code, out, stderr := runCLIEnv(t, env, "detect", "--sources", "builtin", "anna@example.com")
+	if code != ExitOK || !strings.Contains(out, "mail.example.com") || !strings.Contains(out, "preset") {
+		t.Errorf("company address: exit %d\n%s\n%s", code, out, stderr)
+	}
+	env = &Env{LoadPreset: func(string) (*preset.Preset, error) { return pr, nil }}
+	code, _, stderr = runCLIEnv(t, env, "detect", "--sources", "builtin", "ivan@mail.ru")
+	if code != ExitUsage || !strings.Contains(stderr, "example.com") || !strings.Contains(stderr, "it@example.com") {
+		t.Errorf("foreign address under a domain lock: exit %d\n%s", code, stderr)
 	}
 }

@@ -1,77 +1,104 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"mailsetup/assets/i18n"
 	"mailsetup/profiles"
+	"mailsetup/profiles/discover"
 	"mailsetup/profiles/verify"
 )
 
-const verifyUsage = "[--json] [--password-stdin] [--username NAME] [--incoming imap://HOST:PORT?security=tls|starttls|none | pop3://…] [--outgoing smtp://HOST:PORT?security=…] [--ca FILE] [--send-test] [--lang L] ADDRESS"
+const verifyUsage = "[--json] [--password-stdin] [--username NAME] [--incoming imap://HOST:PORT?security=tls|starttls|none | pop3://…] [--outgoing smtp://HOST:PORT?security=…] [--ca FILE] [--send-test] [--timeout D] [--accept-unconfirmed] [--allow-plaintext] [--lang L] ADDRESS"
+
+// verifyTimeout is verify's default overall deadline: finding the settings,
+// every server and every alternative together.
+const verifyTimeout = time.Minute
+
+// maxCABytes bounds --ca: a CA bundle of the whole web is about 220 KB.
+const maxCABytes = 1 << 20
 
 func init() {
 	Register(Command{
 		Name:    "verify",
 		Summary: "sign in to the incoming and outgoing servers and explain any failure",
 		Usage:   verifyUsage,
-		Run:     runVerify,
+		Run:     command(parseVerify, runVerify),
 	})
 }
 
-func runVerify(env *Env, args []string) int {
-	fs := newFlags(env, "verify", verifyUsage)
-	asJSON := fs.Bool("json", false, "print the result as JSON")
-	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (otherwise from MAILSETUP_PASSWORD)")
-	caFile := fs.String("ca", "", "also trust the CA certificates (PEM) in this file, e.g. your company's")
-	sendTest := fs.Bool("send-test", false, "send one test message from the address to itself")
-	var d discoveryFlags
-	d.register(fs)
-	var o overrideFlags
-	o.register(fs)
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return ExitUsage
+// verifyOptions are verify's parsed arguments.
+type verifyOptions struct {
+	JSON, PasswordStdin, SendTest bool
+	// CAFile is --ca: more CA certificates to trust (read when run).
+	CAFile string
+	// Timeout bounds the whole command (--timeout).
+	Timeout time.Duration
+	// Consent holds --accept-unconfirmed and --allow-plaintext.
+	Consent consentOptions
+	Address profiles.Address
+	Find    findOptions
+}
+
+func parseVerify(args []string) (*verifyOptions, error) {
+	o := &verifyOptions{}
+	fs := newFlags("verify")
+	fs.BoolVar(&o.JSON, "json", false, "print the result as JSON")
+	fs.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of standard input (otherwise from MAILSETUP_PASSWORD)")
+	fs.StringVar(&o.CAFile, "ca", "", "also trust the CA certificates (PEM) in this file, e.g. your company's")
+	fs.BoolVar(&o.SendTest, "send-test", false, "send one test message from the address to itself")
+	fs.BoolVar(&o.Consent.AcceptUnconfirmed, "accept-unconfirmed", false, "send the password to settings no secure source confirmed (plain-HTTP autoconfig, MX without DNSSEC, guesses, redirects to another domain)")
+	fs.BoolVar(&o.Consent.AllowPlaintext, "allow-plaintext", false, "send the password over an unencrypted connection (security=none) of settings that were found, not typed")
+	f := findFlags{timeoutHelp: "overall deadline of the whole check: finding the settings and signing in to every server", timeoutDefault: verifyTimeout}
+	f.register(fs, true)
+	var err error
+	if o.Address, o.Find, err = parseAddressCommand(fs, &f, args); err != nil {
+		return nil, err
 	}
-	addr, err := parseAddressArg(pos)
-	if err != nil {
-		return fail(env, "%v", err)
-	}
-	lang, err := d.language(env)
-	if err != nil {
-		return fail(env, "%v", err)
-	}
-	if _, _, err := o.servers(); err != nil {
-		return fail(env, "%v", err)
-	}
+	o.Timeout = o.Find.Discover.Timeout
+	o.Find.Discover.Timeout = min(o.Timeout, discover.DefaultTimeout)
+	return o, nil
+}
+
+func runVerify(env *Env, o *verifyOptions) error {
+	lang := o.Find.language(env)
 	var extra []byte
-	if *caFile != "" {
-		extra, err = os.ReadFile(*caFile)
-		if err != nil {
-			return fail(env, "--ca: %v", err)
+	if o.CAFile != "" {
+		var err error
+		if extra, err = readInput(o.CAFile, maxCABytes); err != nil {
+			return usagef("--ca: %v", err)
 		}
 		if !strings.Contains(string(extra), "-----BEGIN CERTIFICATE-----") {
-			return fail(env, "--ca: %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", *caFile)
+			return usagef("--ca: %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", o.CAFile)
 		}
 	}
-	password, err := readPassword(env, *fromStdin)
+	password, err := readPassword(env, o.PasswordStdin)
 	if err != nil {
-		return fail(env, "%v", err)
+		return err
 	}
 	if password == "" {
-		return fail(env, "no password: give it on standard input with --password-stdin, or in the MAILSETUP_PASSWORD environment variable (never as an argument)")
+		return usagef("no password: give it on standard input with --password-stdin, or in the MAILSETUP_PASSWORD environment variable (never as an argument)")
 	}
-	cfg, err := resolveConfig(env.context(), addr, &d, &o)
+	ctx, cancel := context.WithTimeout(env.context(), o.Timeout)
+	defer cancel()
+	cfg, err := findConfig(ctx, env, o.Address, o.Find)
 	if err != nil {
-		return exitForConfigError(env, err)
+		return err
 	}
-	opts := verify.Options{Password: verify.Secret(password), ExtraCAs: extra, SendTest: *sendTest, Lang: lang}
-	if !*asJSON {
+	o.Consent.Typed = typedServers(o.Find)
+	if err := consentProblem(cfg, o.Consent); err != nil {
+		return err
+	}
+	printNotices(env.Stderr, cfg, o.Consent.Typed)
+	opts := verify.Options{Password: verify.Secret(password), ExtraCAs: extra, SendTest: o.SendTest, Lang: lang}
+	if !o.JSON {
 		var mu sync.Mutex
 		opts.OnStep = func(e verify.Event) {
 			if e.Status == verify.StatusStarted {
@@ -82,26 +109,31 @@ func runVerify(env *Env, args []string) int {
 			printStep(env.Stdout, lang, e)
 		}
 	}
-	res, err := verify.Verify(env.context(), cfg, opts)
+	// consentProblem above is this command's gate (servers the user typed
+	// need no consent); past it, the user has agreed to every server the
+	// engine may use, so its own check (verify.NeedsConsent) is satisfied.
+	opts.AllowUnconfirmed, opts.AllowPlaintext = true, true
+	res, err := verify.Verify(ctx, cfg, opts)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
-		return ExitFailed
+		return err
 	}
-	if *asJSON {
+	if o.JSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(res); err != nil {
-			fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
-			return ExitFailed
+			return err
 		}
 	} else {
-		printVerifySummary(env.Stdout, lang, addr, res)
+		printVerifySummary(env.Stdout, lang, o.Address, res)
+	}
+	if !res.OK() && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("the check stopped at its overall deadline of %s (--timeout); what had not finished counts as failed", o.Timeout)
 	}
 	if !res.OK() {
-		return ExitFailed
+		return errReported
 	}
-	return ExitOK
+	return nil
 }
 
 // printStep writes one finished step as it happens.
