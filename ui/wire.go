@@ -8,6 +8,7 @@ import (
 
 	"mailsetup/export"
 	"mailsetup/export/guide"
+	"mailsetup/export/guide/draw"
 	"mailsetup/profiles"
 	"mailsetup/profiles/diagnose"
 	"mailsetup/profiles/verify"
@@ -42,7 +43,7 @@ func GuideSteps(req GuideRequest) []GuideStep {
 	}
 	out := make([]GuideStep, len(g.Steps))
 	for i, st := range g.Steps {
-		out[i] = GuideStep{Title: st.Title, Text: st.Text, Picture: st.Picture.Canvas()}
+		out[i] = GuideStep{Title: st.Title, Text: st.Text, Picture: draw.Canvas(st.Picture)}
 	}
 	return out
 }

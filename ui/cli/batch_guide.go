@@ -6,6 +6,7 @@ import (
 
 	"mailsetup/export"
 	"mailsetup/export/guide"
+	"mailsetup/export/guide/draw"
 	"mailsetup/profiles"
 )
 
@@ -37,7 +38,7 @@ func init() {
 				if err != nil {
 					return err
 				}
-				return guide.WriteHTML(w, g)
+				return draw.WriteHTML(w, g)
 			},
 		})
 	}

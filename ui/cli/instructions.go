@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"mailsetup/export/guide"
+	"mailsetup/export/guide/draw"
 )
 
 const instructionsUsage = "--client outlook|applemail|ios|android|k9|thunderbird|thebat [--lang en|ru|tr|ja|ro|bs] [--out FILE.html] [--protocol imap|pop3] [--file EXPORTED-FILE] [--incoming URL] [--outgoing URL] [--username U] ADDRESS"
@@ -81,7 +82,7 @@ func runInstructions(env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "mailsetup: "+err.Error())
 		return ExitFailed
 	}
-	werr := guide.WriteHTML(f, g)
+	werr := draw.WriteHTML(f, g)
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
