@@ -9,9 +9,9 @@ import _ "embed"
 // translation files. Regenerate it with `/usr/bin/python3
 // assets/fonts/subset.py` after adding Japanese strings.
 //
-//go:embed fonts/NotoSansCJKjp-Subset.otf
-//
 // It is plain bytes: the Fyne resources made from it live where something
 // is drawn (export/guide/draw.CJKFont, ui's theme), so that this package and
 // the translation catalog stay free of Fyne.
+//
+//go:embed fonts/NotoSansCJKjp-Subset.otf
 var CJKFont []byte

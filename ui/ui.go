@@ -5,6 +5,7 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -122,7 +123,7 @@ func StartLanguage(p fyne.Preferences, opts WindowOptions) string {
 	if i18n.Supported(pl) {
 		return pl
 	}
-	return i18n.FromEnv()
+	return i18n.FromEnv(os.Getenv)
 }
 
 // PrefLanguage is the preferences key holding the language the user picked.

@@ -60,15 +60,7 @@ func pickLanguage(env *Env, flagValue string) (string, error) {
 		}
 		return flagValue, nil
 	}
-	if v := env.getenv("MAILSETUP_LANG"); v != "" {
-		return i18n.Match(v), nil
-	}
-	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := env.getenv(k); v != "" {
-			return i18n.Match(strings.Split(v, ":")[0]), nil
-		}
-	}
-	return i18n.Fallback, nil
+	return i18n.FromEnv(env.getenv), nil
 }
 
 // overrideFlags are the server overrides of verify, export and instructions.

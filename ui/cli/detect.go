@@ -67,10 +67,7 @@ func runDetect(env *Env, args []string) int {
 
 // tr translates key, or returns the English text while the catalogs lack it.
 func tr(lang, key, english string, args any) string {
-	if i18n.Default().Has(lang, key) || i18n.Default().Has(i18n.Fallback, key) {
-		return i18n.T(lang, key, args)
-	}
-	return english
+	return i18n.TOr(lang, key, english, args)
 }
 
 // printDiscovery writes how far to trust the settings, where the sources
