@@ -13,6 +13,7 @@ import (
 	"mailsetup/assets/i18n"
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
+	"mailsetup/profiles/knowledge"
 	"mailsetup/profiles/preset"
 )
 
@@ -163,32 +164,12 @@ func translateNotes(cfg *profiles.Config, lang string) {
 	if lang == "" || lang == i18n.Fallback {
 		return
 	}
-	cat := i18n.Default()
 	for i, n := range cfg.Notes {
-		if n.Key == "" || !cat.Has(lang, n.Key) {
+		if n.Key == "" || !i18n.Default().Has(lang, n.Key) {
 			continue
 		}
-		args := n.Args
-		if n.Kind == profiles.NoteLimit && n.Key == "note.limits" {
-			args = translatedLimitArgs(lang, n.Args)
-		}
-		cfg.Notes[i].Text = cat.T(lang, n.Key, args)
+		cfg.Notes[i].Text = knowledge.NoteText(lang, n)
 	}
-}
-
-func translatedLimitArgs(lang string, in map[string]string) map[string]string {
-	args := map[string]string{}
-	for k, v := range in {
-		args[k] = v
-	}
-	var parts []string
-	for _, p := range strings.Split(in["Parts"], ",") {
-		if p != "" {
-			parts = append(parts, i18n.T(lang, "note.limit."+p, in))
-		}
-	}
-	args["List"] = strings.Join(parts, "; ")
-	return args
 }
 
 // readPassword reads the password from the first line of r (for
