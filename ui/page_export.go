@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mailsetup/assets/i18n"
-	"mailsetup/profiles/preset"
+	"mailsetup/preset"
 )
 
 // tr translates key with args when the catalog has it, else fills the

@@ -7,9 +7,9 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"mailsetup/preset"
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
-	"mailsetup/profiles/preset"
 )
 
 // Side is one half of an account: incoming or outgoing mail.

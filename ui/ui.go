@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"mailsetup/assets/i18n"
-	"mailsetup/profiles/preset"
+	"mailsetup/preset"
 )
 
 // AppID is the application ID, as in FyneApp.toml.

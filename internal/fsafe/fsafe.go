@@ -69,6 +69,12 @@ func Reason(err error) string {
 // before reading (a FIFO would block, a device never ends) and stops after
 // max+1 bytes in case the file grows while it is read.
 func ReadFile(path string, max int64) ([]byte, error) {
+	// Look before opening: opening a FIFO for reading waits for a writer.
+	if st, err := os.Stat(path); err != nil {
+		return nil, &ReadError{path, err}
+	} else if !st.Mode().IsRegular() {
+		return nil, &ReadError{path, ErrNotRegular}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &ReadError{path, err}

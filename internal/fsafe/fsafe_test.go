@@ -114,12 +114,9 @@ func TestReadFile(t *testing.T) {
 		}
 	}
 	if haveFIFO {
-		// Opening a FIFO for reading blocks until a writer appears; give it one.
-		go func() {
-			if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
-				f.Close()
-			}
-		}()
+		// Opening a FIFO for reading blocks until a writer appears, so
+		// ReadFile must refuse it before opening it: with no writer here,
+		// a ReadFile that opened first would hang (as it did).
 		if _, err := ReadFile(fifo, 1024); !errors.Is(err, ErrNotRegular) {
 			t.Errorf("fifo: err = %v, want ErrNotRegular", err)
 		}

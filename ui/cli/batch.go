@@ -17,8 +17,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"mailsetup/preset"
 	"mailsetup/profiles"
-	"mailsetup/profiles/preset"
 )
 
 func init() {

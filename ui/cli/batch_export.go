@@ -19,7 +19,7 @@ func init() {
 			Write: func(w io.Writer, cfg *profiles.Config, p BatchPerson, bc *BatchContext) error {
 				opts := export.Options{Organization: bc.Preset.Organisation().Name}
 				if s := bc.Preset.Signing(); s != nil && f.Name == export.FormatMobileconfig {
-					opts.Signer = &export.Signer{Cert: s.Certificate, Key: s.Key, Chain: s.Chain}
+					opts.Signer = s
 				}
 				return export.Write(string(f.Name), w, cfg, batchAccount(p), opts)
 			},

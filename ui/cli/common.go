@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"mailsetup/assets/i18n"
+	"mailsetup/preset"
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
 	"mailsetup/profiles/knowledge"
-	"mailsetup/profiles/preset"
 )
 
 // discoveryFlags are the flags of detect, shared by every command that finds
