@@ -95,14 +95,34 @@ func (d *drawer) text(s string, x, y, maxW float32, c color.Color, size float32,
 // Canvas draws the picture as a Fyne object of fixed size (Size); the
 // window shows it directly and Image captures it.
 func Canvas(p guide.Picture) fyne.CanvasObject {
-	w := float32(desktopWidth)
-	if p.Platform == guide.PlatformPhone {
-		w = phoneWidth
-	}
+	w := width(p)
 	d := &drawer{w: w}
 	h := height(p)
+	y := d.frame(p, h)
+	y = d.path(p.Path, y)
+	if len(p.Fields)+len(p.Checks) > 0 {
+		panelH := float32(len(p.Fields)*(rowH+20)+len(p.Checks)*rowH) + 4
+		d.rect(pad/2, y-6, w-pad, panelH, colBG, colLine, 1, 6)
+	}
+	y = d.fields(p.Fields, y)
+	y = d.checks(p.Platform, p.Checks, y)
+	d.buttons(p.Buttons, y)
+	c := container.NewWithoutLayout(d.objs...)
+	c.Resize(fyne.NewSize(w, h))
+	return c
+}
+
+func width(p guide.Picture) float32 {
+	if p.Platform == guide.PlatformPhone {
+		return phoneWidth
+	}
+	return desktopWidth
+}
+
+// frame draws the page and the title bar; it returns where content starts.
+func (d *drawer) frame(p guide.Picture, h float32) float32 {
+	w := d.w
 	d.rect(0, 0, w, h, colPage, colLine, 1, 8)
-	// Title bar.
 	tc := titleColour(p.Platform)
 	d.rect(0, 0, w, 36, tc, color.Transparent, 0, 8)
 	d.rect(0, 28, w, 8, tc, color.Transparent, 0, 0)
@@ -118,42 +138,44 @@ func Canvas(p guide.Picture) fyne.CanvasObject {
 		}
 		tx = 72
 	}
-	if p.Platform == guide.PlatformPhone {
-		tx = pad
-	}
 	d.textIn(p.Title, tx, 0, 36, w-tx-pad, titleCol, 14, true)
-	y := float32(36 + pad)
-	// Menu path: chips joined by arrows, the last one highlighted.
-	if len(p.Path) > 0 {
-		x := float32(pad)
-		for i, s := range p.Path {
-			last := i == len(p.Path)-1
-			tw := measure(s, textSize)
-			if x+tw+16 > w-pad && x > pad {
-				x, y = pad, y+rowH
-			}
-			if tw+16 > w-2*pad {
-				tw = w - 2*pad - 16
-			}
-			if last {
-				d.rect(x-2, y-2, tw+20, 28, colHiFill, colHighlight, 2.5, 5)
-			} else {
-				d.rect(x, y, tw+16, 24, colBG, colLine, 1, 5)
-			}
-			d.textIn(s, x+8, y, 24, tw, colText, textSize, last)
-			x += tw + 16
-			if !last {
-				aw := d.textIn("›", x+5, y, 24, 12, colMuted, 15, true)
-				x += aw + 10
-			}
+	return float32(36 + pad)
+}
+
+// path draws a menu path as chips joined by arrows, the last one highlighted.
+func (d *drawer) path(path []string, y float32) float32 {
+	if len(path) == 0 {
+		return y
+	}
+	w := d.w
+	x := float32(pad)
+	for i, s := range path {
+		last := i == len(path)-1
+		tw := measure(s, textSize)
+		if x+tw+16 > w-pad && x > pad {
+			x, y = pad, y+rowH
 		}
-		y += rowH + 8
+		if tw+16 > w-2*pad {
+			tw = w - 2*pad - 16
+		}
+		if last {
+			d.rect(x-2, y-2, tw+20, 28, colHiFill, colHighlight, 2.5, 5)
+		} else {
+			d.rect(x, y, tw+16, 24, colBG, colLine, 1, 5)
+		}
+		d.textIn(s, x+8, y, 24, tw, colText, textSize, last)
+		x += tw + 16
+		if !last {
+			aw := d.textIn("›", x+5, y, 24, 12, colMuted, 15, true)
+			x += aw + 10
+		}
 	}
-	if len(p.Fields)+len(p.Checks) > 0 {
-		panelH := float32(len(p.Fields)*(rowH+20)+len(p.Checks)*rowH) + 4
-		d.rect(pad/2, y-6, w-pad, panelH, colBG, colLine, 1, 6)
-	}
-	for _, f := range p.Fields {
+	return y + rowH + 8
+}
+
+func (d *drawer) fields(fields []guide.Field, y float32) float32 {
+	w := d.w
+	for _, f := range fields {
 		d.text(f.Label, pad, y, w-2*pad, colMuted, 11.5, false)
 		y += 17
 		stroke, sw, fill := colLine, float32(1), colBG
@@ -168,11 +190,17 @@ func Canvas(p guide.Picture) fyne.CanvasObject {
 		d.textIn(v, pad+8, y, 26, w-2*pad-16, colText, textSize, false)
 		y += rowH + 3
 	}
-	for _, c := range p.Checks {
+	return y
+}
+
+// checks draws switches (phone, web) or checkboxes (desktop).
+func (d *drawer) checks(pl guide.Platform, checks []guide.Check, y float32) float32 {
+	w := d.w
+	for _, c := range checks {
 		if c.Highlight {
 			d.rect(pad-4, y-3, w-2*pad+8, 26, colHiFill, colHighlight, 2.5, 5)
 		}
-		if p.Platform == guide.PlatformPhone || p.Platform == guide.PlatformWeb {
+		if pl == guide.PlatformPhone || pl == guide.PlatformWeb {
 			// A switch, on the right.
 			fill := colLine
 			if c.On {
@@ -198,44 +226,41 @@ func Canvas(p guide.Picture) fyne.CanvasObject {
 		}
 		y += rowH
 	}
-	if len(p.Buttons) > 0 {
-		y += 8
-		x := w - pad
-		for i := len(p.Buttons) - 1; i >= 0; i-- {
-			b := p.Buttons[i]
-			tw := measure(b.Label, textSize)
-			if tw > w/2 {
-				tw = w / 2
-			}
-			x -= tw + 28
-			fill, stroke, sw := colButton, colLine, float32(1)
-			if b.Highlight {
-				fill, stroke, sw = colHiFill, colHighlight, 2.5
-			}
-			d.rect(x, y, tw+28, 28, fill, stroke, sw, 6)
-			d.textIn(b.Label, x+14, y, 28, tw, colText, textSize, b.Highlight)
-			x -= 8
-		}
+	return y
+}
+
+// buttons draws the buttons right-aligned, the last one rightmost.
+func (d *drawer) buttons(buttons []guide.Button, y float32) {
+	if len(buttons) == 0 {
+		return
 	}
-	c := container.NewWithoutLayout(d.objs...)
-	c.Resize(fyne.NewSize(w, h))
-	return c
+	w := d.w
+	y += 8
+	x := w - pad
+	for i := len(buttons) - 1; i >= 0; i-- {
+		b := buttons[i]
+		tw := measure(b.Label, textSize)
+		if tw > w/2 {
+			tw = w / 2
+		}
+		x -= tw + 28
+		fill, stroke, sw := colButton, colLine, float32(1)
+		if b.Highlight {
+			fill, stroke, sw = colHiFill, colHighlight, 2.5
+		}
+		d.rect(x, y, tw+28, 28, fill, stroke, sw, 6)
+		d.textIn(b.Label, x+14, y, 28, tw, colText, textSize, b.Highlight)
+		x -= 8
+	}
 }
 
 // Size is the picture's size in Fyne units.
 func Size(p guide.Picture) fyne.Size {
-	w := float32(desktopWidth)
-	if p.Platform == guide.PlatformPhone {
-		w = phoneWidth
-	}
-	return fyne.NewSize(w, height(p))
+	return fyne.NewSize(width(p), height(p))
 }
 
 func height(p guide.Picture) float32 {
-	w := float32(desktopWidth)
-	if p.Platform == guide.PlatformPhone {
-		w = phoneWidth
-	}
+	w := width(p)
 	h := float32(36 + pad)
 	if len(p.Path) > 0 {
 		x, rows := float32(pad), 1
