@@ -9,6 +9,22 @@ import (
 	"strings"
 )
 
+// LoadError is a preset that could not be read (as opposed to a
+// ValidationError: read, and wrong). Its message names the preset.
+type LoadError struct {
+	Origin string
+	Err    error
+}
+
+func (e *LoadError) Error() string { return "preset: " + e.Sentence() }
+
+// Sentence is the problem for a person, without the "preset: " prefix:
+// "/etc/x.json: cannot read x.json: permission denied".
+func (e *LoadError) Sentence() string { return e.Origin + ": " + e.Err.Error() }
+
+// Unwrap returns the reason.
+func (e *LoadError) Unwrap() error { return e.Err }
+
 // FieldError is one problem of a preset, at a field given by its JSON path
 // ("domains[0].incoming[1].port").
 type FieldError struct {
@@ -41,6 +57,10 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
+// Sentence is the message for a person; it reads as one already
+// ("preset x.json is invalid: domains[0].names: is empty").
+func (e *ValidationError) Sentence() string { return e.Error() }
+
 // Fields returns the JSON paths of the fields with problems.
 func (e *ValidationError) Fields() []string {
 	out := make([]string, len(e.Problems))
@@ -71,6 +91,8 @@ func jsonProblem(data []byte, err error) error {
 	switch {
 	case errors.As(err, &se):
 		line, col := lineCol(data, se.Offset)
+		// encoding/json's SyntaxError has no field for its sentence; the
+		// trim keeps a "json: " prefix out should a Go release add one.
 		return &ValidationError{Problems: []FieldError{{Field: fmt.Sprintf("(line %d, column %d)", line, col), Problem: "not valid JSON: " + strings.TrimPrefix(se.Error(), "json: ")}}}
 	case errors.As(err, &te):
 		field := te.Field

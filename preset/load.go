@@ -88,11 +88,11 @@ func LoadFile(name string) (*Preset, error) { return Options{}.loadFile(name) }
 func (o Options) loadFile(name string) (*Preset, error) {
 	abs, err := filepath.Abs(name)
 	if err != nil {
-		return nil, fmt.Errorf("preset: %w", err)
+		return nil, &LoadError{Origin: name, Err: err}
 	}
 	data, err := fsafe.ReadFile(abs, MaxPresetBytes)
 	if err != nil {
-		return nil, fmt.Errorf("preset: %s: %w", name, readProblem(name, err))
+		return nil, &LoadError{Origin: name, Err: readProblem(name, err)}
 	}
 	dir := filepath.Dir(abs)
 	return o.parseFrom(data, name, func(file string, max int64) ([]byte, error) {
@@ -118,7 +118,7 @@ func LoadFS(fsys fs.FS, name, origin string) (*Preset, error) {
 func (o Options) loadFS(fsys fs.FS, name, origin string) (*Preset, error) {
 	data, err := readFS(fsys, name, MaxPresetBytes)
 	if err != nil {
-		return nil, fmt.Errorf("preset: %s: %w", origin, readProblem(name, err))
+		return nil, &LoadError{Origin: origin, Err: readProblem(name, err)}
 	}
 	return o.parseFrom(data, origin, func(file string, max int64) ([]byte, error) {
 		var data []byte
@@ -164,7 +164,7 @@ func (o Options) parseFrom(data []byte, origin string, readFile func(string, int
 			ve.Origin = origin
 			return nil, ve
 		}
-		return nil, fmt.Errorf("preset: %s: %w", origin, err)
+		return nil, &LoadError{Origin: origin, Err: err}
 	}
 	p.Origin = origin
 	return p, nil

@@ -3,7 +3,6 @@ package preset
 import (
 	"bytes"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // logos may be JPEG
@@ -160,7 +159,7 @@ func (c *checker) domain(p *Preset, i int, d domainJSON) Domain {
 		nf := fmt.Sprintf("%s.names[%d]", field, j)
 		ascii, _, err := profiles.NormalizeDomain(n)
 		if err != nil {
-			c.add(nf, "%q is not a domain: %s", n, addressProblem(err))
+			c.add(nf, "%q is not a domain: %s", n, profiles.Sentence(err))
 			continue
 		}
 		if prev, dup := p.byDomain[ascii]; dup {
@@ -226,24 +225,6 @@ func (c *checker) support(s Support) Support {
 		}
 	}
 	return s
-}
-
-// addressProblem is an address error's sentence, for a field's message.
-func addressProblem(err error) string {
-	var ae *profiles.AddressError
-	if errors.As(err, &ae) {
-		return ae.Sentence()
-	}
-	return err.Error()
-}
-
-// hostProblem is a host error's sentence, for a field's message.
-func hostProblem(err error) string {
-	var se interface{ Sentence() string }
-	if errors.As(err, &se) {
-		return se.Sentence()
-	}
-	return err.Error()
 }
 
 func fieldList() string {
@@ -324,7 +305,7 @@ func checkServers(c *checker, field string, list []serverJSON, incoming bool) []
 			c.add(f+".host", "is empty")
 			ok = false
 		} else if err := profiles.ValidateHost(host); err != nil {
-			c.add(f+".host", "%s", hostProblem(err))
+			c.add(f+".host", "%s", profiles.Sentence(err))
 			ok = false
 		}
 		port := sj.Port

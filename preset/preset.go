@@ -171,6 +171,7 @@ func (p *Preset) ConfigFor(addr profiles.Address) (*profiles.Config, bool) {
 		Trust:       profiles.TrustVerified,
 		TrustDomain: d.Names[0],
 	}
+	cfg.SetAddress(addr)
 	if addr.DomainUnicode != addr.Domain {
 		cfg.DomainUnicode = addr.DomainUnicode
 	}
@@ -202,8 +203,25 @@ func (p *Preset) CheckAddress(addr profiles.Address) error {
 	if _, ok := p.byDomain[addr.Domain]; ok {
 		return nil
 	}
-	return fmt.Errorf("%w: %s accepts only addresses at %s", ErrForeignDomain, p.org.Name, strings.Join(p.DomainNames(), ", "))
+	return &ForeignDomainError{Organisation: p.org.Name, Domains: p.DomainNames()}
 }
+
+// ForeignDomainError is CheckAddress's refusal; errors.Is matches
+// ErrForeignDomain.
+type ForeignDomainError struct {
+	Organisation string
+	Domains      []string
+}
+
+func (e *ForeignDomainError) Error() string { return "preset: " + e.Sentence() }
+
+// Sentence is the refusal for a person, without the "preset: " prefix.
+func (e *ForeignDomainError) Sentence() string {
+	return "the address is not at a company domain: " + e.Organisation + " accepts only addresses at " + strings.Join(e.Domains, ", ")
+}
+
+// Is lets errors.Is(err, ErrForeignDomain) match.
+func (e *ForeignDomainError) Is(target error) bool { return target == ErrForeignDomain }
 
 // Formats returns the export format IDs the preset offers, in its order,
 // or nil when it offers every format.

@@ -157,7 +157,7 @@ func ExportFiles(ctx context.Context, req ExportRequest) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	addr, err := profiles.ParseAddress(req.Config.Address)
+	addr, err := req.Config.Addr()
 	if err != nil {
 		return nil, fmt.Errorf("ui: %w", err)
 	}

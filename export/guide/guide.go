@@ -125,7 +125,7 @@ func Build(cfg *profiles.Config, o Options) (*Guide, error) {
 	}
 	b := &builder{cfg: cfg, o: o, lang: lang, in: in, out: out}
 	b.address = cfg.Address
-	if a, err := profiles.ParseAddress(cfg.Address); err == nil {
+	if a, err := cfg.Addr(); err == nil {
 		b.address = a.Unicode()
 		b.name = a.Name
 	}

@@ -221,6 +221,7 @@ func (p *Provider) ConfigFor(addr profiles.Address, source profiles.Source) *pro
 		Limits:   p.Limits,
 		Trust:    profiles.TrustVerified,
 	}
+	cfg.SetAddress(addr)
 	if addr.DomainUnicode != addr.Domain {
 		cfg.DomainUnicode = addr.DomainUnicode
 	}

@@ -353,7 +353,7 @@ func (r *batchRun) run(data []byte) int {
 // finds the settings. It runs in file order; the error is the row's reason.
 func (r *batchRun) prepare(ctx context.Context, p BatchPerson) (*profiles.Config, error) {
 	if err := r.preset.CheckAddress(p.Address); err != nil {
-		return nil, errors.New(strings.TrimPrefix(err.Error(), "preset: "))
+		return nil, errors.New(profiles.Sentence(err))
 	}
 	key := strings.ToLower(FolderName(p.Address))
 	if prev, dup := r.folder[key]; dup {
@@ -442,7 +442,7 @@ func (r *batchRun) config(ctx context.Context, p BatchPerson) (*profiles.Config,
 // the address, and usernames that were that address or its local part.
 func forPerson(src *profiles.Config, addr profiles.Address) *profiles.Config {
 	cfg := src.Clone()
-	old, _ := profiles.ParseAddress(src.Address)
+	old, _ := src.Addr()
 	fix := func(list []profiles.Server) {
 		for i := range list {
 			switch list[i].Username {
@@ -457,7 +457,7 @@ func forPerson(src *profiles.Config, addr profiles.Address) *profiles.Config {
 	}
 	fix(cfg.Incoming)
 	fix(cfg.Outgoing)
-	cfg.Address = addr.String()
+	cfg.SetAddress(addr)
 	for i := range cfg.Notes {
 		for k, v := range cfg.Notes[i].Args {
 			if v == old.String() {
@@ -731,7 +731,7 @@ func parseBatchRow(line int, fields []string, cols [3]int, maxCols int) BatchRow
 	}
 	addr, err := profiles.ParseAddress(raw)
 	if err != nil {
-		row.Err = fmt.Sprintf("%q is not a usable e-mail address: %s", printable(raw), strings.TrimPrefix(err.Error(), "address: "))
+		row.Err = fmt.Sprintf("%q is not a usable e-mail address: %s", printable(raw), profiles.Sentence(err))
 		if line == 1 {
 			row.Err += " (a header row must name the columns: address, name, login)"
 		}

@@ -141,7 +141,7 @@ func resolveConfig(ctx context.Context, addr profiles.Address, d *discoveryFlags
 		return cfg, nil
 	}
 	if err := pr.CheckAddress(addr); err != nil {
-		return nil, errors.New(pr.WithSupport(strings.TrimPrefix(err.Error(), "preset: ")))
+		return nil, errors.New(pr.WithSupport(profiles.Sentence(err)))
 	}
 	opts, err := d.options()
 	if err != nil {
@@ -200,7 +200,7 @@ func parseAddressArg(pos []string) (profiles.Address, error) {
 	}
 	addr, err := profiles.ParseAddress(pos[0])
 	if err != nil {
-		return profiles.Address{}, fmt.Errorf("%q is not a usable e-mail address: %s", printable(pos[0]), strings.TrimPrefix(err.Error(), "address: "))
+		return profiles.Address{}, fmt.Errorf("%q is not a usable e-mail address: %s", printable(pos[0]), profiles.Sentence(err))
 	}
 	return addr, nil
 }
