@@ -15,8 +15,8 @@ import (
 )
 
 // wireDefaults connects the services whose packages live elsewhere:
-// profiles/verify for the login check and export for the files. (Guides
-// come from export/guide once it exists.)
+// profiles/verify for the login check, export for the files and
+// export/guide (drawn by export/guide/draw) for the guides.
 func wireDefaults(s *Services) {
 	s.Verify = VerifyWith(verify.Options{})
 	s.Formats = DefaultFormats
