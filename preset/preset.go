@@ -8,6 +8,14 @@
 //
 // Every method works on a nil *Preset and then answers "no preset": nothing
 // locked, every format offered, no company settings.
+//
+// A preset is application policy, not domain: it sits above export (whose
+// format names it checks and whose one certificate/key loader signs,
+// export.SignerOptions) and export/guide (whose Clients are the guides it
+// may offer), below the window and the command line. preset.go is the
+// model and its accessors, load.go where a preset is found and how its
+// files are read (size-capped, internal/fsafe), parse.go the checks,
+// signing.go the signer, errors.go the error types.
 package preset
 
 import (
