@@ -226,7 +226,7 @@ func (o *Options) tlsConfig(host string) (*tls.Config, error) {
 // Verify checks cfg's recommended incoming and outgoing servers (both at
 // once) with the password in opts.
 func Verify(ctx context.Context, cfg *profiles.Config, opts Options) *Result {
-	addr, _ := profiles.ParseAddress(cfg.Address)
+	addr, _ := cfg.Addr()
 	both := !opts.Incoming && !opts.Outgoing
 	type side struct {
 		list []profiles.Server
@@ -264,7 +264,7 @@ func sameProtocol(list []profiles.Server) []profiles.Server {
 
 // VerifyServer checks one server (no alternatives).
 func VerifyServer(ctx context.Context, cfg *profiles.Config, s profiles.Server, opts Options) Check {
-	addr, _ := profiles.ParseAddress(cfg.Address)
+	addr, _ := cfg.Addr()
 	opts.NoAlternatives = true
 	return checkSide(ctx, cfg, addr, []profiles.Server{s}, &opts)
 }

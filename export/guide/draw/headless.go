@@ -20,10 +20,10 @@ var appOnce sync.Once
 // (internal/painter/software/draw.go:242, drawText). The measuring code itself
 // (painter.RenderedTextSize, internal/painter/font.go:239) is internal, and
 // the only exported driver that needs no display is fyne/v2/test's; Fyne's
-// own display-free build does the same (app/app_software.go:14 builds its app
-// on test.NewDriverWithPainter). The other drivers (app.NewWithID) start a
-// scheduler, watch the settings file and load preferences — worse side
-// effects for a command line. Note that linking fyne/v2/test already
+// own display-free build does the same (build tag ci: app/app_software.go:14
+// builds its app on test.NewDriverWithPainter). The other drivers
+// (app.NewWithID) start a scheduler, watch the settings file and load
+// preferences — worse side effects for a command line. Note that linking fyne/v2/test already
 // installs its app (test/app.go:20, init calls NewApp), so this is a guard
 // for the order of initialisation, not a second app; the window's app.New
 // replaces it. A copy of Fyne's shaper here would measure with a second
