@@ -100,7 +100,7 @@ func resolve(cfg *profiles.Config, acct Account, opts Options) (*resolved, error
 	}
 	addr := acct.Address
 	if addr.IsZero() {
-		a, err := profiles.ParseAddress(cfg.Address)
+		a, err := cfg.Addr()
 		if err != nil {
 			return nil, fmt.Errorf("export: %w", err)
 		}

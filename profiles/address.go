@@ -55,7 +55,30 @@ type AddressError struct {
 	Detail string // extra words for the English message, may be empty
 }
 
-func (e *AddressError) Error() string {
+func (e *AddressError) Error() string { return "address: " + e.Sentence() }
+
+// addressFieldIDs names the fields of an AddressError in translation keys.
+var addressFieldIDs = map[AddressField]string{
+	FieldAddress: "address",
+	FieldLocal:   "local",
+	FieldDomain:  "domain",
+}
+
+// MessageKeys are the translation keys that say this problem to a person,
+// most specific first: "address.err.<reason>.<field>", then
+// "address.err.<reason>" (assets/translations/address.<lang>.json).
+// i18n.Err renders an AddressError with them.
+func (e *AddressError) MessageKeys() []string {
+	return []string{
+		"address.err." + string(e.Reason) + "." + addressFieldIDs[e.Field],
+		"address.err." + string(e.Reason),
+	}
+}
+
+// Sentence is the problem as a plain English sentence, without the
+// "address: " prefix Error adds: what a person reads when no translation
+// is at hand ("the domain has no dot: it should look like example.com").
+func (e *AddressError) Sentence() string {
 	var msg string
 	switch e.Reason {
 	case ReasonEmpty:
@@ -86,7 +109,7 @@ func (e *AddressError) Error() string {
 	if e.Detail != "" {
 		msg += " (" + e.Detail + ")"
 	}
-	return "address: " + msg
+	return msg
 }
 
 // ErrInvalidAddress matches every *AddressError with errors.Is.

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"mailsetup/profiles/mailtest"
-	"mailsetup/profiles/preset"
+	"mailsetup/preset"
 )
 
 // TestVerifyPlaintextDovecot runs the consent rules against a real Dovecot
