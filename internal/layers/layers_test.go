@@ -33,6 +33,7 @@ var floors = []struct {
 	{"mailsetup/profiles", 1},
 	{"mailsetup/export", 2},
 	{"mailsetup/preset", 3},
+	{"mailsetup/audit", 3}, // application level, beside preset: it uses export's writers
 	{"mailsetup/ui", 4},
 	{"mailsetup/scripts", 5},
 	{"mailsetup", 5},

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"mailsetup/profiles"
 	"mailsetup/preset"
+	"mailsetup/profiles"
 )
 
 func init() {

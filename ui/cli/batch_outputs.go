@@ -10,8 +10,8 @@ import (
 	"mailsetup/export"
 	"mailsetup/export/guide"
 	"mailsetup/export/guide/draw"
-	"mailsetup/profiles"
 	"mailsetup/preset"
+	"mailsetup/profiles"
 )
 
 // batchOutput is one kind of file batch writes into each person's folder:

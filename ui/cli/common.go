@@ -14,10 +14,10 @@ import (
 
 	"mailsetup/assets/i18n"
 	"mailsetup/internal/fsafe"
+	"mailsetup/preset"
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
 	"mailsetup/profiles/knowledge"
-	"mailsetup/preset"
 )
 
 // findFlags are the flags of every command that finds settings before it

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"mailsetup/profiles/mailtest"
 	"mailsetup/preset"
+	"mailsetup/profiles/mailtest"
 )
 
 // TestVerifyPlaintextDovecot runs the consent rules against a real Dovecot
