@@ -187,6 +187,9 @@ func resolveConfig(ctx context.Context, pr *preset.Preset, addr profiles.Address
 	}
 	cfg := res.Config
 	if cfg == nil {
+		if len(res.Warnings) > 0 {
+			return nil, fmt.Errorf("%w (%s)", errNotFound, strings.Join(res.Warnings, "; "))
+		}
 		return nil, errNotFound
 	}
 	cfg.Override(o.Incoming, o.Outgoing, o.Username)

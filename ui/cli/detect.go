@@ -69,6 +69,9 @@ func runDetect(env *Env, o *detectOptions) error {
 		return printDetectJSON(env, o.Address, res)
 	}
 	if cfg == nil {
+		for _, w := range res.Warnings {
+			fmt.Fprintf(env.Stdout, "! %s\n", w)
+		}
 		fmt.Fprintln(env.Stdout, i18n.T(lang, "cli.detect.none", map[string]string{"Domain": o.Address.DomainUnicode}))
 		printTrace(env.Stdout, res.Trace)
 		return errReported
@@ -136,7 +139,7 @@ func printDetectJSON(env *Env, addr profiles.Address, res *discover.Result) erro
 		_ = enc.Encode(notFoundJSON{
 			Address: addr.String(), Domain: addr.Domain,
 			Incoming: []profiles.Server{}, Outgoing: []profiles.Server{},
-			Notes: []profiles.Note{}, Warnings: []string{"no settings were found for " + addr.Domain},
+			Notes: []profiles.Note{}, Warnings: append(res.Warnings, "no settings were found for "+addr.Domain),
 			Trace: res.Trace,
 		})
 		return errReported
