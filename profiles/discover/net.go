@@ -16,10 +16,9 @@ import (
 
 	"github.com/miekg/dns"
 
+	"mailsetup/internal/dnsq"
 	"mailsetup/profiles"
 	"mailsetup/profiles/knowledge"
-
-	"mailsetup/internal/dnsq"
 )
 
 // run is one discovery's shared state: the address, options and the network
