@@ -32,7 +32,7 @@ func newGuidePage(w *Wizard) *GuidePage {
 	p.Heading = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	p.Text = w.label("")
 	p.Picture = container.NewCenter()
-	p.Position = &widget.Label{Importance: widget.LowImportance}
+	p.Position = &widget.Label{}
 	p.Prev = widget.NewButton(w.t("instructions.prev", nil), func() { p.show(p.index - 1) })
 	p.NextStep = widget.NewButton(w.t("instructions.next", nil), func() { p.show(p.index + 1) })
 	p.Program = widget.NewSelect(nil, func(name string) {
@@ -56,12 +56,7 @@ func (p *GuidePage) content() fyne.CanvasObject { return p.box }
 func (p *GuidePage) titleKey() string           { return "instructions.title" }
 func (p *GuidePage) focus() fyne.Focusable      { return nil }
 
-func (p *GuidePage) canNext() (bool, string) {
-	if len(p.steps) == 0 || p.index >= len(p.steps)-1 {
-		return true, "nav.finish"
-	}
-	return true, "nav.next"
-}
+func (p *GuidePage) canNext() (bool, string) { return true, "nav.next" }
 
 // reset offers the guides of the exported formats (or all of them).
 func (p *GuidePage) reset() {
@@ -156,16 +151,5 @@ func (p *GuidePage) show(i int) {
 	}
 	if w.step == StepGuide {
 		w.refreshNav()
-	}
-}
-
-// nextOrFinish goes to the next guide step, or closes the window on the last.
-func (p *GuidePage) nextOrFinish() {
-	if p.index < len(p.steps)-1 {
-		p.show(p.index + 1)
-		return
-	}
-	if p.w.OnFinish != nil {
-		p.w.OnFinish()
 	}
 }

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"net/url"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"mailsetup/assets/i18n"
@@ -22,7 +24,11 @@ const (
 	StepSignIn
 	StepExport
 	StepGuide
+	StepDone
 )
+
+// stepCount is the number of steps the window says it has.
+const stepCount = int(StepDone) + 1
 
 // Wizard is the window's content: five steps with Back/Next, a language
 // menu, and the state the steps share. Every method runs on the UI
@@ -31,7 +37,7 @@ type Wizard struct {
 	// Content is what the window shows.
 	Content fyne.CanvasObject
 	// Back and Next move between steps.
-	Back, Next *widget.Button
+	Back, Next *Button
 	// Language picks the window's language.
 	Language *widget.Select
 
@@ -41,6 +47,7 @@ type Wizard struct {
 	SignIn   *SignInPage
 	Export   *ExportPage
 	Guide    *GuidePage
+	Done     *DonePage
 
 	lang string
 	svc  Services
@@ -63,21 +70,28 @@ type wizardState struct {
 	addressText string
 	name        string
 	addr        profiles.Address
-	detected    *profiles.Config // as discovery found it
 	cfg         *profiles.Config // as the user will use it
 	trace       []profiles.TraceEntry
+	offline     bool // detection found nothing and nothing on the internet answered
 	confirmed   bool
+	manual      bool                 // the person sets the servers up by hand
+	edits       map[Side]*serverEdit // typed into the editors, not yet applied
 	protocol    profiles.Protocol
 	leaveCopy   bool
 	password    string
-	verified    bool
-	skipped     bool
-	result      *VerifyResult
-	exported    []string
-	exportDir   string
-	programs    []string          // guides of the exported formats
-	guideFiles  map[string]string // guide → file written for it
-	cancel      context.CancelFunc
+	// allowUnconfirmed and allowPlaintext are the person's explicit consent
+	// to send the password to settings that need confirming (Trust
+	// "confirm") and over an unencrypted connection; the check passes them
+	// to the verifier.
+	allowUnconfirmed, allowPlaintext bool
+	verified                         bool
+	skipped                          bool
+	result                           *VerifyResult
+	exportDir                        string
+	saved                            []savedFile       // every file written, in order
+	programs                         []string          // guides of the exported formats
+	guideFiles                       map[string]string // guide → file written for it
+	cancel                           context.CancelFunc
 }
 
 // NewWizard builds the wizard in lang. win may be nil (tests); it is used
@@ -92,6 +106,7 @@ func NewWizard(lang string, svc Services, win fyne.Window) *Wizard {
 	w.build()
 	if win != nil {
 		win.Canvas().SetOnTypedKey(w.TypedKey)
+		windows.Store(win, w)
 	}
 	return w
 }
@@ -126,8 +141,8 @@ func (w *Wizard) build() {
 	if w.svc.Preset.Locked(preset.FieldLanguage) {
 		w.Language.Hide()
 	}
-	w.Back = &widget.Button{Icon: nil, OnTapped: w.GoBack}
-	w.Next = &widget.Button{Importance: widget.HighImportance, OnTapped: w.GoNext}
+	w.Back = newButton(w, "", nil, w.GoBack)
+	w.Next = newMainButton(w, "", nil, w.GoNext)
 	w.body = container.NewStack()
 	heading := container.NewVBox(w.title, w.steps)
 	if org := w.svc.Preset.Organisation(); org.Name != "" {
@@ -153,6 +168,7 @@ func (w *Wizard) rebuildPages() {
 	w.SignIn = newSignInPage(w)
 	w.Export = newExportPage(w)
 	w.Guide = newGuidePage(w)
+	w.Done = newDonePage(w)
 }
 
 // SetLanguage switches every text to lang, keeping what was typed.
@@ -167,7 +183,7 @@ func (w *Wizard) SetLanguage(lang string) {
 	}
 	w.rebuildPages()
 	w.show(w.step)
-	if w.state.cfg == nil {
+	if w.state.cfg == nil && w.state.trace == nil {
 		if _, err := addressComplete(w.state.addressText); err == nil {
 			w.Address.detectNow()
 		}
@@ -196,6 +212,8 @@ func (w *Wizard) page(s Step) page {
 		return w.Export
 	case StepGuide:
 		return w.Guide
+	case StepDone:
+		return w.Done
 	}
 	return w.Address
 }
@@ -203,14 +221,24 @@ func (w *Wizard) page(s Step) page {
 func (w *Wizard) show(s Step) {
 	w.step = s
 	p := w.page(s)
-	if s == StepExport {
+	switch s {
+	case StepExport:
 		w.Export.refresh()
+	case StepDone:
+		w.Done.refresh()
 	}
-	w.title.SetText(w.t(p.titleKey(), nil))
-	w.steps.SetText(w.t("nav.step", map[string]int{"N": int(s) + 1, "Total": 5}))
+	title := w.t(p.titleKey(), nil)
+	w.title.SetText(title)
+	w.steps.SetText(w.t("nav.step", map[string]int{"N": int(s) + 1, "Total": stepCount}))
 	w.body.Objects = []fyne.CanvasObject{p.content()}
 	w.body.Refresh()
 	w.refreshNav()
+	if w.win != nil {
+		// the page that had the focus is gone: its entry must not keep
+		// taking Escape and Return
+		w.win.Canvas().Unfocus()
+		w.win.SetTitle(title + " – " + w.t("app.title", nil))
+	}
 	w.Focus()
 }
 
@@ -220,6 +248,11 @@ func (w *Wizard) refreshNav() {
 		w.Back.Disable()
 	} else {
 		w.Back.Enable()
+	}
+	if w.step == StepDone {
+		w.Back.Hide()
+	} else {
+		w.Back.Show()
 	}
 	ok, key := w.page(w.step).canNext()
 	w.Next.SetText(w.t(key, nil))
@@ -279,7 +312,16 @@ func (w *Wizard) GoNext() {
 		w.Guide.reset()
 		w.show(StepGuide)
 	case StepGuide:
-		w.Guide.nextOrFinish()
+		w.show(StepDone)
+	case StepDone:
+		w.Finish()
+	}
+}
+
+// Finish ends the wizard (the window closes).
+func (w *Wizard) Finish() {
+	if w.OnFinish != nil {
+		w.OnFinish()
 	}
 }
 
@@ -296,8 +338,11 @@ func (w *Wizard) GoBack() {
 }
 
 // TypedKey handles keys the focused widget did not take: Enter = Next,
-// Escape = Back.
+// Escape = Back. While a dialog is open the keys are the dialog's.
 func (w *Wizard) TypedKey(ev *fyne.KeyEvent) {
+	if w.dialogOpen() {
+		return
+	}
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if !w.Next.Disabled() {
@@ -330,12 +375,34 @@ func (w *Wizard) startWork() context.Context {
 // Close cancels running work; call it when the window closes.
 func (w *Wizard) Close() { w.cancelWork() }
 
-// label makes a wrapping label. Japanese has no spaces between words, so
-// its lines break between characters.
-func (w *Wizard) label(text string) *widget.Label {
-	wrap := fyne.TextWrapWord
-	if w.lang == "ja" {
-		wrap = fyne.TextWrapBreak
+// ask shows a dialog that needs an explicit choice: yes runs only when the
+// person presses the button saying what will happen.
+func (w *Wizard) ask(titleKey, textKey, yesKey string, args map[string]string, yes func()) {
+	if w.win == nil {
+		return
 	}
-	return &widget.Label{Text: text, Wrapping: wrap}
+	text := w.label(w.t(textKey, args))
+	d := dialog.NewCustomConfirm(w.t(titleKey, args), w.t(yesKey, nil), w.t("action.cancel", nil),
+		container.NewGridWrap(fyne.NewSize(420, text.MinSize().Height), text), func(ok bool) {
+			if ok {
+				yes()
+			}
+		}, w.win)
+	d.Resize(fyne.NewSize(480, 0))
+	d.Show()
+}
+
+// dialogOpen reports whether a dialog (or another overlay) covers the wizard.
+func (w *Wizard) dialogOpen() bool {
+	return w.win != nil && w.win.Canvas().Overlays().Top() != nil
+}
+
+// openURL opens u in the system's program and says so when that fails
+// (no browser, no file manager) instead of doing nothing.
+func (w *Wizard) openURL(u *url.URL) error {
+	err := w.svc.OpenURL(u)
+	if err != nil && w.win != nil {
+		dialog.ShowInformation(w.t("open.failed-title", nil), w.t("open.failed", map[string]string{"What": u.String()}), w.win)
+	}
+	return err
 }

@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"image/color"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"mailsetup/assets/i18n"
+	"mailsetup/profiles"
+)
+
+// tr translates key with args when the catalog has it, else fills the
+// English fallback.
+func tr(lang, key, fallback string, args map[string]string) string {
+	if key != "" && (i18n.Default().Has(lang, key) || i18n.Default().Has(i18n.Fallback, key)) {
+		return i18n.T(lang, key, args)
+	}
+	if fallback == "" {
+		return key
+	}
+	return fallback
+}
+
+// NoteText returns the note's text in lang: its translation when its key
+// has one, else the English text. The limits note's list is rendered again
+// in lang from its parts (the knowledge base renders it in English).
+func NoteText(lang string, n profiles.Note) string {
+	if n.Key == "" || !(i18n.Default().Has(lang, n.Key) || i18n.Default().Has(i18n.Fallback, n.Key)) {
+		return displayText(n.Text)
+	}
+	args := n.Args
+	if n.Kind == profiles.NoteLimit && n.Args["Parts"] != "" {
+		args = map[string]string{}
+		for k, v := range n.Args {
+			args[k] = v
+		}
+		var parts []string
+		for _, part := range strings.Split(n.Args["Parts"], ",") {
+			if part != "" {
+				parts = append(parts, i18n.T(lang, "note.limit."+part, n.Args))
+			}
+		}
+		args["List"] = strings.Join(parts, "; ")
+	}
+	return displayText(i18n.T(lang, n.Key, args))
+}
+
+// arrowReplacer swaps the arrow of menu paths ("Settings → Email clients"),
+// which Fyne's bundled Noto Sans lacks, for one it has.
+var arrowReplacer = strings.NewReplacer("→", "›")
+
+// displayText prepares a text from another package for Fyne's font.
+func displayText(s string) string { return arrowReplacer.Replace(s) }
+
+// hasCJK reports whether s holds Han, kana or full-width characters.
+func hasCJK(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || (r >= 0xFF00 && r <= 0xFFEF) {
+			return true
+		}
+	}
+	return false
+}
+
+// label makes a wrapping label. Japanese has no spaces between words, so
+// its lines break between characters.
+func (w *Wizard) label(text string) *widget.Label {
+	wrap := fyne.TextWrapWord
+	if w.lang == "ja" {
+		wrap = fyne.TextWrapBreak
+	}
+	return &widget.Label{Text: text, Wrapping: wrap}
+}
+
+// callout is a tinted box with an icon: the things a person must do first
+// (an app password, enabling IMAP) stand out without coloured body text.
+func callout(icon fyne.Resource, tint color.Color, content fyne.CanvasObject) fyne.CanvasObject {
+	bg := canvas.NewRectangle(tint)
+	bg.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, content)))
+}
+
+// warningTint is the warning colour, faint enough to put text on.
+func warningTint() color.Color {
+	r, g, b, _ := theme.Color(theme.ColorNameWarning).RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x22}
+}
+
+// noteCard shows a provider's note; one that asks the person to act first
+// is a callout, with a button opening its page.
+func (w *Wizard) noteCard(n profiles.Note) fyne.CanvasObject {
+	l := w.label(NoteText(w.lang, n))
+	if !hasCJK(l.Text) {
+		l.Wrapping = fyne.TextWrapWord // an untranslated note in a Japanese window
+	}
+	var body fyne.CanvasObject = l
+	if u, err := url.Parse(n.URL); n.URL != "" && err == nil {
+		b := newButton(w, w.t("settings.open-page", nil), theme.ComputerIcon(), func() { _ = w.openURL(u) })
+		body = container.NewBorder(nil, nil, nil, container.NewVBox(b), l)
+	}
+	if importantNote(n.Kind) {
+		return callout(theme.WarningIcon(), warningTint(), body)
+	}
+	return body
+}
