@@ -56,7 +56,7 @@ type AddressPage struct {
 	// Result shows the provider and where the settings came from.
 	Result *fyne.Container
 	// Details holds Progress once the search is over.
-	Details *widget.Accordion
+	Details *Disclosure
 	// Confirm must be ticked when the settings need confirming.
 	Confirm *widget.Check
 	// Cancel stops a running detection.
@@ -94,7 +94,7 @@ func newAddressPage(w *Wizard) *AddressPage {
 	}
 	p.Status = w.label("")
 	p.Progress = container.NewVBox()
-	p.Details = widget.NewAccordion(widget.NewAccordionItem(w.t("address.details", nil), p.Progress))
+	p.Details = newDisclosure(w, w.t("address.details", nil), p.Progress)
 	p.Details.Hide() // nothing to show before a search
 	p.Result = container.NewVBox()
 	p.Confirm = widget.NewCheck(w.t("address.confirm", nil), func(b bool) {
@@ -123,7 +123,7 @@ func newAddressPage(w *Wizard) *AddressPage {
 	intro := w.label(w.t("address.intro", nil))
 	p.box = container.NewVScroll(container.NewVBox(intro, form,
 		container.NewBorder(nil, nil, nil, p.Cancel, p.Status), p.Result,
-		container.NewHBox(p.Manual), p.Details))
+		container.NewHBox(p.Manual), p.Details.Box))
 	p.showConfig()
 	if w.state.trace != nil && w.state.cfg == nil && w.state.addressText != "" {
 		p.showNothing(w.state.offline)
@@ -281,7 +281,7 @@ func (p *AddressPage) detectNow() {
 	w.state.verified, w.state.skipped, w.state.result = false, false, nil
 	p.progress = map[profiles.Source]profiles.Outcome{}
 	p.Details.Show()
-	p.Details.Open(0)
+	p.Details.Open()
 	p.Confirm.SetChecked(false)
 	p.Result.RemoveAll()
 	p.Progress.RemoveAll()
@@ -359,7 +359,7 @@ func (p *AddressPage) onResult(ctx context.Context, res *discover.Result, err er
 		w.refreshNav()
 		return
 	}
-	p.Details.Close(0)
+	p.Details.Close()
 	cfg := res.Config.Clone()
 	cfg.Normalize()
 	w.state.cfg = cfg

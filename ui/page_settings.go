@@ -36,10 +36,10 @@ type SettingsPage struct {
 	// Notes holds the provider's notes with their link buttons.
 	Notes *fyne.Container
 	// More holds the notes worth knowing that need no action now.
-	More    *widget.Accordion
+	More    *Disclosure
 	moreBox *fyne.Container
 	// Advanced holds the editors of every field.
-	Advanced *widget.Accordion
+	Advanced *Disclosure
 	// Manual introduces the editors when the person sets up by hand.
 	Manual *widget.Label
 
@@ -58,7 +58,7 @@ func newSettingsPage(w *Wizard) *SettingsPage {
 	p.Manual = w.label(w.t("settings.manual-intro", nil))
 	p.Notes = container.NewVBox()
 	p.moreBox = container.NewVBox()
-	p.More = widget.NewAccordion(widget.NewAccordionItem(w.t("settings.more", nil), p.moreBox))
+	p.More = newDisclosure(w, w.t("settings.more", nil), p.moreBox)
 	p.LeaveCopy = widget.NewCheck(w.t("settings.leave-copy", nil), func(b bool) { w.state.leaveCopy = b })
 	p.LeaveCopy.Checked = w.state.leaveCopy
 	p.Protocol = widget.NewRadioGroup([]string{"IMAP", "POP3"}, func(s string) {
@@ -76,8 +76,8 @@ func newSettingsPage(w *Wizard) *SettingsPage {
 		&widget.Label{Text: w.t("settings.incoming", nil), TextStyle: fyne.TextStyle{Bold: true}}, p.In.form(w),
 		&widget.Label{Text: w.t("settings.outgoing", nil), TextStyle: fyne.TextStyle{Bold: true}}, p.Out.form(w),
 	)
-	p.Advanced = widget.NewAccordion(widget.NewAccordionItem(w.t("settings.advanced", nil), adv))
-	p.box = container.NewVScroll(container.NewVBox(p.Notes, p.Protocol, p.Why, p.LeaveCopy, p.Servers, p.Plaintext, p.More, p.Advanced))
+	p.Advanced = newDisclosure(w, w.t("settings.advanced", nil), adv)
+	p.box = container.NewVScroll(container.NewVBox(p.Notes, p.Protocol, p.Why, p.LeaveCopy, p.Servers, p.Plaintext, p.More.Box, p.Advanced.Box))
 	p.fill()
 	return p
 }
@@ -162,7 +162,7 @@ func (p *SettingsPage) fill() {
 	p.In.set(in, w.state.edits[SideIncoming])
 	p.Out.set(out, w.state.edits[SideOutgoing])
 	if w.state.manual || len(w.state.edits) > 0 {
-		p.Advanced.Open(0)
+		p.Advanced.Open()
 	}
 	if w.state.manual {
 		p.Manual.Show()

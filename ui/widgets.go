@@ -199,3 +199,59 @@ func scrollTo(s *container.Scroll, o fyne.CanvasObject) {
 func (w *Wizard) afterKey(f func()) {
 	w.svc.After(0, func() { w.svc.Do(f) })
 }
+
+// Disclosure is a header button that shows or hides a part of the page.
+// Unlike Fyne's Accordion it tells the wizard when it opens, so the page's
+// scroll grows to the part's real end (an opened Accordion inside a scroll
+// left the fields below its old end unreachable).
+type Disclosure struct {
+	// Header opens and closes the part.
+	Header *Button
+	// Box holds the header and, when open, the part.
+	Box  *fyne.Container
+	body fyne.CanvasObject
+	w    *Wizard
+	open bool
+}
+
+func newDisclosure(w *Wizard, title string, body fyne.CanvasObject) *Disclosure {
+	d := &Disclosure{w: w, body: body}
+	d.Header = newButton(w, title, theme.MenuDropDownIcon(), func() { d.toggle() })
+	d.Header.Alignment = widget.ButtonAlignLeading
+	d.Header.Importance = widget.LowImportance
+	body.Hide()
+	d.Box = container.NewVBox(d.Header, container.NewPadded(body))
+	return d
+}
+
+func (d *Disclosure) toggle() {
+	if d.open {
+		d.Close()
+	} else {
+		d.Open()
+	}
+}
+
+// Open shows the part.
+func (d *Disclosure) Open() {
+	d.open = true
+	d.body.Show()
+	d.Header.SetIcon(theme.MenuDropUpIcon())
+	d.w.relayout()
+}
+
+// Close hides the part.
+func (d *Disclosure) Close() {
+	d.open = false
+	d.body.Hide()
+	d.Header.SetIcon(theme.MenuDropDownIcon())
+	d.w.relayout()
+}
+
+// IsOpen reports whether the part is shown.
+func (d *Disclosure) IsOpen() bool { return d.open }
+
+// Show and Hide show or hide the whole disclosure; Visible reports it.
+func (d *Disclosure) Show()         { d.Box.Show(); d.w.relayout() }
+func (d *Disclosure) Hide()         { d.Box.Hide(); d.w.relayout() }
+func (d *Disclosure) Visible() bool { return d.Box.Visible() }

@@ -266,9 +266,16 @@ func (w *Wizard) refreshNav() {
 
 // relayout lays the page out again after parts of it appeared or vanished.
 func (w *Wizard) relayout() {
-	if w.body != nil && len(w.body.Objects) > 0 {
-		w.body.Refresh()
+	if w.body == nil || len(w.body.Objects) == 0 {
+		return
 	}
+	// Fyne does not grow a scroll's content when something inside it grew
+	// (an opened part, an error line): refresh the page's scroll so it
+	// always reaches its real end.
+	if s, ok := w.body.Objects[0].(*container.Scroll); ok {
+		s.Refresh()
+	}
+	w.body.Refresh()
 }
 
 // presetConfig reports whether the settings come from the organisation preset.
