@@ -46,6 +46,15 @@ func TestGoldenSteps(t *testing.T) {
 	assertMarkup(t, "wizard/4-export.xml", c)
 	w.GoNext()
 	assertMarkup(t, "wizard/5-guide.xml", c)
+	w.GoNext()
+	assertMarkup(t, "wizard/6-done.xml", c)
+
+	m := newHarness(t, "en", okVerify)
+	m.wiz.svc.Detect = nothingDetect
+	m.typeAddress("anna@firma-example.de")
+	assertMarkup(t, "wizard/1-address-nothing.xml", m.win.Canvas())
+	test.Tap(&m.wiz.Address.Manual.Button)
+	assertMarkup(t, "wizard/2-settings-manual.xml", m.win.Canvas())
 
 	f := newHarness(t, "en", badPasswordVerify)
 	f.typeAddress("ivan@yandex.ru")

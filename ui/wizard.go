@@ -222,6 +222,8 @@ func (w *Wizard) show(s Step) {
 	w.step = s
 	p := w.page(s)
 	switch s {
+	case StepSignIn:
+		w.SignIn.refresh()
 	case StepExport:
 		w.Export.refresh()
 	case StepDone:
