@@ -151,10 +151,18 @@ func TestDialogBlocksWizardShortcuts(t *testing.T) {
 	h.typeAddress("ivan@yandex.ru")
 	h.wiz.GoNext()
 	h.mustStep(StepSettings)
-	h.wiz.ask("export.replace-title", "export.replace", "export.replace-yes", map[string]string{"Files": "x"}, func() {})
+	said := false
+	h.wiz.ask("export.replace-title", "export.replace", "export.replace-yes", map[string]string{"Files": "x"}, func() { said = true })
 	h.wiz.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.mustStep(StepSettings) // Return moved nothing behind the dialog
+	if said || h.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("Return answered the question")
+	}
 	h.wiz.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	h.mustStep(StepSettings)
+	if said || h.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape did not cancel the dialog")
+	}
 }
 
 func TestFocusRingVisibleOnBlueButtons(t *testing.T) {

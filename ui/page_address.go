@@ -159,6 +159,7 @@ func (p *AddressPage) changed(s string) {
 	p.Cancel.Hide()
 	w.state.cfg, w.state.trace, w.state.manual, w.state.edits = nil, nil, false, nil
 	w.state.verified, w.state.skipped, w.state.result = false, false, nil
+	w.state.password, w.state.allowPlaintext, w.state.allowUnconfirmed = "", false, false // another account
 	p.Result.RemoveAll()
 	p.Progress.RemoveAll()
 	p.progress = map[profiles.Source]profiles.Outcome{}
@@ -326,7 +327,7 @@ func (p *AddressPage) renderProgress() {
 			continue
 		}
 		key := outcomeKeys[out]
-		if p.w.state.offline && (out == profiles.OutcomeNothing || out == profiles.OutcomeError || out == profiles.OutcomeTimeout) {
+		if p.w.state.offline && s != profiles.SourceBuiltin && s != profiles.SourcePreset && (out == profiles.OutcomeNothing || out == profiles.OutcomeError || out == profiles.OutcomeTimeout) {
 			key = "outcome.offline" // not "nothing there": nobody could be asked
 		}
 		line := p.w.t(sourceKeys[s], nil) + ": " + p.w.t(key, nil)

@@ -156,6 +156,23 @@ func (p *SignInPage) refresh() {
 	if cfg == nil {
 		return
 	}
+	if w.state.result == nil && !p.running {
+		// the settings changed since the last check: its result is stale
+		for side, m := range p.Lines {
+			for st := range m {
+				p.setLine(side, st, CheckPending)
+			}
+		}
+		p.Diagnosis.Hide()
+		p.TryAgain.Hide()
+		p.Adopted.Hide()
+		p.Copied.Hide()
+		p.CopySupport.Hide()
+		p.Status.SetText("")
+		if w.state.skipped {
+			p.Status.SetText(w.t("signin.skipped-honest", nil))
+		}
+	}
 	in, _ := cfg.RecommendedIncoming()
 	out, _ := cfg.RecommendedOutgoing()
 	name := func(s profiles.Server) string {

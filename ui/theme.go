@@ -53,6 +53,18 @@ func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
 	return t.font
 }
 
+// Size makes headings (the failure card's title) only a little larger
+// than the text around them, not the page's loudest thing.
+func (t *Theme) Size(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case theme.SizeNameHeadingText:
+		return 19
+	case theme.SizeNameSubHeadingText:
+		return 16
+	}
+	return t.Theme.Size(n)
+}
+
 // Color returns the readable palette's colour for n, Fyne's otherwise.
 func (t *Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if t.variant != nil {

@@ -58,9 +58,10 @@ type Wizard struct {
 	// OnLanguage is called after the user picks another language.
 	OnLanguage func(lang string)
 
-	title *widget.Label
-	steps *widget.Label
-	body  *fyne.Container
+	title  *widget.Label
+	steps  *widget.Label
+	dialog dialog.Dialog // the question on screen, if any
+	body   *fyne.Container
 
 	// shared state
 	state wizardState
@@ -350,6 +351,10 @@ func (w *Wizard) GoBack() {
 // Escape = Back. While a dialog is open the keys are the dialog's.
 func (w *Wizard) TypedKey(ev *fyne.KeyEvent) {
 	if w.dialogOpen() {
+		if ev.Name == fyne.KeyEscape && w.dialog != nil {
+			w.dialog.Hide()
+			w.dialog = nil
+		}
 		return
 	}
 	switch ev.Name {
@@ -385,20 +390,44 @@ func (w *Wizard) startWork() context.Context {
 func (w *Wizard) Close() { w.cancelWork() }
 
 // ask shows a dialog that needs an explicit choice: yes runs only when the
-// person presses the button saying what will happen.
+// person presses the button saying what will happen. Escape cancels;
+// Return does nothing, so a risky choice is never made by a stray key.
 func (w *Wizard) ask(titleKey, textKey, yesKey string, args map[string]string, yes func()) {
 	if w.win == nil {
 		return
 	}
-	text := w.label(w.t(textKey, args))
+	text := &widget.Label{Text: w.t(textKey, args), Wrapping: fyne.TextWrapWord}
+	if w.lang == "ja" {
+		text.Wrapping = fyne.TextWrapBreak
+	}
 	d := dialog.NewCustomConfirm(w.t(titleKey, args), w.t(yesKey, nil), w.t("action.cancel", nil),
-		container.NewGridWrap(fyne.NewSize(420, text.MinSize().Height), text), func(ok bool) {
+		container.New(fixedWidth(420), text), func(ok bool) {
+			w.dialog = nil
 			if ok {
 				yes()
 			}
 		}, w.win)
-	d.Resize(fyne.NewSize(480, 0))
+	w.dialog = d
 	d.Show()
+}
+
+// fixedWidth lays its object out at a width, as tall as its text needs
+// there (a wrapping label alone in a dialog would shrink to one word).
+type fixedWidth float32
+
+func (f fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+	}
+}
+
+func (f fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(float32(f), o.MinSize().Height))
+		h = fyne.Max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(float32(f), h)
 }
 
 // dialogOpen reports whether a dialog (or another overlay) covers the wizard.
