@@ -393,3 +393,17 @@ func TestOpenFailureIsShown(t *testing.T) {
 		t.Fatalf("no message when opening failed: %q", overlayText(h))
 	}
 }
+
+// TestJapaneseBreaksKeepLatinWhole: Japanese text may break between kana
+// and kanji, never inside an address or host name, and never before 。.
+func TestJapaneseBreaksKeepLatinWhole(t *testing.T) {
+	got := breakable("受信メールは imap.mail.ru から届きます。ログイン名: ivan@mail.ru。")
+	for _, whole := range []string{"imap.mail.ru", "ivan@mail.ru"} {
+		if !strings.Contains(got, whole) {
+			t.Errorf("%q split in %q", whole, got)
+		}
+	}
+	if strings.Contains(got, "\u200a。") || !strings.Contains(got, "受\u200a信") {
+		t.Errorf("break points wrong: %q", got)
+	}
+}

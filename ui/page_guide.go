@@ -132,8 +132,8 @@ func (p *GuidePage) show(i int) {
 	}
 	p.index = i
 	s := p.steps[i]
-	p.Heading.SetText(displayText(s.Title))
-	p.Text.SetText(displayText(s.Text))
+	p.Heading.SetText(w.display(s.Title))
+	p.Text.SetText(w.display(s.Text))
 	p.Picture.RemoveAll()
 	if s.Picture != nil {
 		p.Picture.Add(s.Picture)

@@ -156,6 +156,9 @@ func (p *SignInPage) refresh() {
 	if cfg == nil {
 		return
 	}
+	if p.Password.Text != w.state.password {
+		p.Password.SetText(w.state.password) // another address: its own password
+	}
 	if w.state.result == nil && !p.running {
 		// the settings changed since the last check: its result is stale
 		for side, m := range p.Lines {
@@ -395,8 +398,8 @@ func (p *SignInPage) showResult(res *VerifyResult) {
 	if d.Translate != nil {
 		title, advice = d.Translate(w.lang)
 	}
-	p.Diagnosis.SetTitle(displayText(title))
-	p.diagAdvice.SetText(displayText(advice))
+	p.Diagnosis.SetTitle(w.display(title))
+	p.diagAdvice.SetText(w.display(advice))
 	p.diagLinks.RemoveAll()
 	for _, l := range d.Links {
 		u, err := url.Parse(l.URL)

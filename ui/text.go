@@ -59,24 +59,62 @@ var arrowReplacer = strings.NewReplacer("→", "›")
 // displayText prepares a text from another package for Fyne's font.
 func displayText(s string) string { return arrowReplacer.Replace(s) }
 
-// hasCJK reports whether s holds Han, kana or full-width characters.
-func hasCJK(s string) bool {
-	for _, r := range s {
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || (r >= 0xFF00 && r <= 0xFFEF) {
-			return true
-		}
+// display prepares a text from another package (a note, a diagnosis, a
+// guide) for the window: arrows its font has, Japanese break points.
+func (w *Wizard) display(s string) string {
+	s = displayText(s)
+	if w.lang == "ja" {
+		s = breakable(s)
 	}
-	return false
+	return s
 }
 
-// label makes a wrapping label. Japanese has no spaces between words, so
-// its lines break between characters.
+// label makes a label that wraps between words. Japanese texts get their
+// break points from breakable, so a line may end between two kana or
+// kanji but never inside a Latin word, a host name or an address.
 func (w *Wizard) label(text string) *widget.Label {
-	wrap := fyne.TextWrapWord
-	if w.lang == "ja" {
-		wrap = fyne.TextWrapBreak
+	return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord}
+}
+
+// hairSpace is where a Japanese line may break: Fyne wraps only at spaces,
+// and a hair space (U+200A) is one that can hardly be seen.
+const hairSpace = '\u200a'
+
+// noBreakBefore and noBreakAfter are the Japanese line-breaking rules
+// (kinsoku shori, JIS X 4051): no line starts with closing punctuation or
+// a small kana, none ends with opening punctuation.
+const (
+	noBreakBefore = "、。，．・：；？！）」』】〕〉》ー々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+	noBreakAfter  = "（「『【〔〈《"
+)
+
+// breakable puts a break point between two characters of Japanese text
+// where the rules allow one.
+func breakable(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		if i > 0 {
+			prev := rs[i-1]
+			if (isCJK(prev) || isCJK(r)) && !unicode.IsSpace(prev) && !unicode.IsSpace(r) &&
+				!strings.ContainsRune(noBreakBefore, r) && !strings.ContainsRune(noBreakAfter, prev) &&
+				(isCJK(prev) && isCJK(r) || !latinWord(prev) || !latinWord(r)) {
+				b.WriteRune(hairSpace)
+			}
+		}
+		b.WriteRune(r)
 	}
-	return &widget.Label{Text: text, Wrapping: wrap}
+	return b.String()
+}
+
+// latinWord reports whether r belongs inside a Latin word or name
+// ("imap.yandex.ru", "ivan@mail.ru"), where no break may go.
+func latinWord(r rune) bool {
+	return r < 0x3000 && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(".@-_:/{}", r))
+}
+
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || (r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
 }
 
 // callout is a tinted box with an icon: the things a person must do first
@@ -96,10 +134,7 @@ func warningTint() color.Color {
 // noteCard shows a provider's note; one that asks the person to act first
 // is a callout, with a button opening its page.
 func (w *Wizard) noteCard(n profiles.Note) fyne.CanvasObject {
-	l := w.label(NoteText(w.lang, n))
-	if !hasCJK(l.Text) {
-		l.Wrapping = fyne.TextWrapWord // an untranslated note in a Japanese window
-	}
+	l := w.label(w.display(NoteText(w.lang, n)))
 	var body fyne.CanvasObject = l
 	if u, err := url.Parse(n.URL); n.URL != "" && err == nil {
 		b := newButton(w, w.t("settings.open-page", nil), theme.ComputerIcon(), func() { _ = w.openURL(u) })

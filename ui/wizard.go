@@ -118,7 +118,13 @@ func (w *Wizard) Lang() string { return w.lang }
 // Step returns the step shown.
 func (w *Wizard) Step() Step { return w.step }
 
-func (w *Wizard) t(key string, args any) string { return i18n.T(w.lang, key, args) }
+func (w *Wizard) t(key string, args any) string {
+	s := i18n.T(w.lang, key, args)
+	if w.lang == "ja" {
+		s = breakable(s)
+	}
+	return s
+}
 
 func (w *Wizard) build() {
 	w.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
@@ -397,9 +403,6 @@ func (w *Wizard) ask(titleKey, textKey, yesKey string, args map[string]string, y
 		return
 	}
 	text := &widget.Label{Text: w.t(textKey, args), Wrapping: fyne.TextWrapWord}
-	if w.lang == "ja" {
-		text.Wrapping = fyne.TextWrapBreak
-	}
 	d := dialog.NewCustomConfirm(w.t(titleKey, args), w.t(yesKey, nil), w.t("action.cancel", nil),
 		container.New(fixedWidth(420), text), func(ok bool) {
 			w.dialog = nil
