@@ -407,3 +407,18 @@ func TestJapaneseBreaksKeepLatinWhole(t *testing.T) {
 		t.Errorf("break points wrong: %q", got)
 	}
 }
+
+func TestCopyButtons(t *testing.T) {
+	h := newHarness(t, "en", okVerify)
+	h.typeAddress("ivan@yandex.ru")
+	h.wiz.GoNext()
+	for _, v := range []string{"imap.yandex.ru", "993", "smtp.yandex.ru", "465", "ivan@yandex.ru"} {
+		test.Tap(findButton(t, h.wiz.Settings.Copy, v))
+		if h.clip != v {
+			t.Fatalf("copy %q put %q on the clipboard", v, h.clip)
+		}
+	}
+	h.wiz.Settings.Advanced.Open()
+	h.wiz.Settings.In.Host.SetText("mail.firma.de")
+	test.Tap(findButton(t, h.wiz.Settings.Copy, "mail.firma.de")) // follows the edit
+}

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 )
@@ -31,7 +33,7 @@ func newGuidePage(w *Wizard) *GuidePage {
 	p := &GuidePage{w: w, names: map[string]string{}}
 	p.Heading = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	p.Text = w.label("")
-	p.Picture = container.NewCenter()
+	p.Picture = container.NewStack()
 	p.Position = &widget.Label{}
 	p.Prev = widget.NewButton(w.t("instructions.prev", nil), func() { p.show(p.index - 1) })
 	p.NextStep = widget.NewButton(w.t("instructions.next", nil), func() { p.show(p.index + 1) })
@@ -46,7 +48,7 @@ func newGuidePage(w *Wizard) *GuidePage {
 		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(w.t("instructions.program", nil)), nil, p.Program), p.Heading),
 		container.NewBorder(nil, nil, p.Prev, p.NextStep, container.NewCenter(p.Position)),
 		nil, nil,
-		container.NewVScroll(container.NewVBox(p.Text, p.Picture)),
+		container.NewBorder(p.Text, nil, nil, nil, p.Picture),
 	)
 	p.reset()
 	return p
@@ -136,7 +138,7 @@ func (p *GuidePage) show(i int) {
 	p.Text.SetText(w.display(s.Text))
 	p.Picture.RemoveAll()
 	if s.Picture != nil {
-		p.Picture.Add(s.Picture)
+		p.Picture.Add(fitPicture(s.Picture))
 	}
 	p.Position.SetText(w.t("instructions.position", map[string]int{"N": i + 1, "Total": len(p.steps)}))
 	if i == 0 {
@@ -152,4 +154,19 @@ func (p *GuidePage) show(i int) {
 	if w.step == StepGuide {
 		w.refreshNav()
 	}
+}
+
+// fitPicture draws a guide's picture once and shows it scaled to the room
+// the page has, whole and centred: never cut at 640×480, never a stamp in
+// the middle of 1280×900.
+func fitPicture(o fyne.CanvasObject) fyne.CanvasObject {
+	a := fyne.CurrentApp()
+	if a == nil {
+		return o
+	}
+	img := canvas.NewImageFromImage(software.Render(o, a.Settings().Theme()))
+	img.FillMode = canvas.ImageFillContain
+	img.ScaleMode = canvas.ImageScaleSmooth
+	img.SetMinSize(fyne.NewSize(160, 120))
+	return img
 }

@@ -31,6 +31,8 @@ type SettingsPage struct {
 	LeaveCopy *widget.Check
 	// Servers describes the servers in plain words, re-rendered on every edit.
 	Servers *widget.Label
+	// Copy lists each server, port and login with a button that copies it.
+	Copy *fyne.Container
 	// Plaintext warns that a server's connection is not encrypted.
 	Plaintext *widget.Label
 	// Notes holds the provider's notes with their link buttons.
@@ -52,6 +54,7 @@ func newSettingsPage(w *Wizard) *SettingsPage {
 	p := &SettingsPage{w: w}
 	p.Why = w.label("")
 	p.Servers = w.label("")
+	p.Copy = container.NewVBox()
 	p.Plaintext = w.label(w.t("settings.plain-warning", nil))
 	p.Plaintext.Importance = widget.WarningImportance
 	p.Plaintext.Hide()
@@ -77,7 +80,7 @@ func newSettingsPage(w *Wizard) *SettingsPage {
 		&widget.Label{Text: w.t("settings.outgoing", nil), TextStyle: fyne.TextStyle{Bold: true}}, p.Out.form(w),
 	)
 	p.Advanced = newDisclosure(w, w.t("settings.advanced", nil), adv)
-	p.box = container.NewVScroll(container.NewVBox(p.Notes, p.Protocol, p.Why, p.LeaveCopy, p.Servers, p.Plaintext, p.More.Box, p.Advanced.Box))
+	p.box = container.NewVScroll(container.NewVBox(p.Notes, p.Protocol, p.Why, p.LeaveCopy, p.Servers, p.Copy, p.Plaintext, p.More.Box, p.Advanced.Box))
 	p.fill()
 	return p
 }
@@ -203,6 +206,17 @@ func (p *SettingsPage) fillNotes(cfg *profiles.Config, in profiles.Protocol) {
 func (p *SettingsPage) summary() {
 	in, out := p.In.current(), p.Out.current()
 	p.Servers.SetText(p.plain(in, "settings.plain-incoming") + "\n" + p.plain(out, "settings.plain-outgoing"))
+	p.Copy.RemoveAll()
+	for _, s := range []profiles.Server{in, out} {
+		row := container.NewHBox()
+		for _, v := range []string{s.Host, strconv.Itoa(s.Port), s.Username} {
+			if v == "" || v == "0" {
+				continue
+			}
+			row.Add(p.w.copyButton(v))
+		}
+		p.Copy.Add(row)
+	}
 	if in.Security == profiles.SecurityNone || out.Security == profiles.SecurityNone {
 		p.Plaintext.Show()
 	} else {

@@ -145,3 +145,16 @@ func (w *Wizard) noteCard(n profiles.Note) fyne.CanvasObject {
 	}
 	return body
 }
+
+// copyButton shows a value (a server, a port, a login) with a copy icon;
+// pressing it puts the value on the clipboard.
+func (w *Wizard) copyButton(value string) *Button {
+	b := newButton(w, value, theme.ContentCopyIcon(), nil)
+	b.OnTapped = func() {
+		w.svc.Clipboard(value)
+		b.SetIcon(theme.ConfirmIcon()) // copied
+	}
+	b.Importance = widget.LowImportance
+	b.IconPlacement = widget.ButtonIconTrailingText
+	return b
+}

@@ -209,18 +209,19 @@ type Disclosure struct {
 	Header *Button
 	// Box holds the header and, when open, the part.
 	Box  *fyne.Container
-	body fyne.CanvasObject
+	part *fyne.Container
 	w    *Wizard
 	open bool
 }
 
 func newDisclosure(w *Wizard, title string, body fyne.CanvasObject) *Disclosure {
-	d := &Disclosure{w: w, body: body}
+	d := &Disclosure{w: w}
 	d.Header = newButton(w, title, theme.MenuDropDownIcon(), func() { d.toggle() })
 	d.Header.Alignment = widget.ButtonAlignLeading
 	d.Header.Importance = widget.LowImportance
-	body.Hide()
-	d.Box = container.NewVBox(d.Header, container.NewPadded(body))
+	d.part = container.NewPadded(body)
+	d.part.Hide()
+	d.Box = container.NewVBox(d.Header, d.part)
 	return d
 }
 
@@ -235,7 +236,7 @@ func (d *Disclosure) toggle() {
 // Open shows the part.
 func (d *Disclosure) Open() {
 	d.open = true
-	d.body.Show()
+	d.part.Show()
 	d.Header.SetIcon(theme.MenuDropUpIcon())
 	d.w.relayout()
 }
@@ -243,7 +244,7 @@ func (d *Disclosure) Open() {
 // Close hides the part.
 func (d *Disclosure) Close() {
 	d.open = false
-	d.body.Hide()
+	d.part.Hide()
 	d.Header.SetIcon(theme.MenuDropDownIcon())
 	d.w.relayout()
 }
