@@ -56,6 +56,11 @@ type SignInPage struct {
 	Copied *widget.Label
 	// Diagnosis is the failure's card (hidden until a failure).
 	Diagnosis *widget.Card
+	// UseCA trusts the certificate file from the IT department (shown
+	// for an untrusted certificate); Certificate says who issued it.
+	UseCA       *Button
+	Certificate *widget.Label
+	CAProblem   *widget.Label
 	// Reply shows the server's reply when asked.
 	Reply      *widget.Label
 	ShowReply  *Button
@@ -109,7 +114,15 @@ func newSignInPage(w *Wizard) *SignInPage {
 	})
 	p.diagAdvice = w.label("")
 	p.diagLinks = container.NewVBox()
-	p.Diagnosis = widget.NewCard("", "", container.NewVBox(p.diagAdvice, p.diagLinks, container.NewHBox(p.TryAgain, p.ShowReply), p.Reply))
+	p.UseCA = newMainButton(w, w.t("signin.ca-use-file", nil), theme.FileIcon(), p.useCAFile)
+	p.UseCA.Hide()
+	p.Certificate = w.label("")
+	p.Certificate.Hide()
+	p.CAProblem = w.label("")
+	p.CAProblem.Importance = widget.DangerImportance
+	p.CAProblem.Hide()
+	p.Diagnosis = widget.NewCard("", "", container.NewVBox(p.diagAdvice, p.Certificate, p.diagLinks,
+		container.NewHBox(p.UseCA), p.CAProblem, container.NewHBox(p.TryAgain, p.ShowReply), p.Reply))
 	p.Diagnosis.Hide()
 	p.TryAgain.Hide()
 	p.Cancel.Hide()
@@ -302,7 +315,8 @@ func (p *SignInPage) run() {
 	p.Status.SetText(w.t("signin.checking", nil))
 	w.refreshNav()
 	req := VerifyRequest{Config: w.state.cfg.Clone(), Password: w.state.password,
-		AllowUnconfirmed: w.state.allowUnconfirmed, AllowPlaintext: w.state.allowPlaintext}
+		AllowUnconfirmed: w.state.allowUnconfirmed, AllowPlaintext: w.state.allowPlaintext,
+		CAPEM: w.state.caPEM[w.state.cfg.Domain]}
 	progress := func(e CheckEvent) {
 		w.svc.Do(func() {
 			if p.gen == gen {
@@ -421,6 +435,15 @@ func (p *SignInPage) showResult(res *VerifyResult) {
 	p.TryAgain.Importance = widget.HighImportance
 	if !retryHelps(d.Code) {
 		p.TryAgain.Importance = widget.MediumImportance
+	}
+	p.UseCA.Hide()
+	p.Certificate.Hide()
+	if d.Code == "tls-untrusted" {
+		p.UseCA.Show()
+		if issuer := d.Args["Issuer"]; issuer != "" {
+			p.Certificate.SetText(w.t("signin.cert-issuer", map[string]string{"Issuer": issuer}))
+			p.Certificate.Show()
+		}
 	}
 	p.Diagnosis.Show()
 	p.TryAgain.Show()

@@ -137,6 +137,9 @@ type VerifyRequest struct {
 	// AllowPlaintext is the person's explicit consent to send the password
 	// over a connection that is not encrypted (verify.Options.AllowPlaintext).
 	AllowPlaintext bool
+	// CAPEM holds certificates the person chose to trust for these servers
+	// (their IT department's), added to the system's.
+	CAPEM []byte
 }
 
 // GuideStep is one step of a guide.
@@ -197,6 +200,8 @@ type Services struct {
 	OpenURL func(u *url.URL) error
 	// ChooseFolder asks for a folder and calls done with its path ("" = cancelled).
 	ChooseFolder func(w fyne.Window, done func(path string))
+	// ChooseFile asks for a file to open and calls done with its path ("" = cancelled).
+	ChooseFile func(w fyne.Window, done func(path string))
 	// Clipboard puts text on the clipboard.
 	Clipboard func(text string)
 	// Preset is the organisation preset, or nil. With one, company addresses
@@ -225,6 +230,7 @@ func DefaultServices() Services {
 			return nil
 		},
 		ChooseFolder: chooseFolderDialog,
+		ChooseFile:   chooseFileDialog,
 		Clipboard: func(text string) {
 			if a := fyne.CurrentApp(); a != nil {
 				a.Clipboard().SetContent(text)
@@ -280,6 +286,9 @@ func (s *Services) fill() {
 	}
 	if s.ChooseFolder == nil {
 		s.ChooseFolder = d.ChooseFolder
+	}
+	if s.ChooseFile == nil {
+		s.ChooseFile = d.ChooseFile
 	}
 	if s.Clipboard == nil {
 		s.Clipboard = d.Clipboard

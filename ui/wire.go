@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -153,6 +154,20 @@ func VerifyWith(base verify.Options) func(ctx context.Context, req VerifyRequest
 		cfg := req.Config
 		o := base
 		o.Password = verify.Secret(req.Password)
+		if len(req.CAPEM) > 0 {
+			pool := base.Roots
+			if pool == nil {
+				if sys, err := x509.SystemCertPool(); err == nil {
+					pool = sys
+				} else {
+					pool = x509.NewCertPool()
+				}
+			} else {
+				pool = pool.Clone()
+			}
+			pool.AppendCertsFromPEM(req.CAPEM)
+			o.Roots = pool
+		}
 		o.OnStep = func(e verify.Event) {
 			st, ok := verifySteps[e.Step]
 			if !ok || progress == nil {

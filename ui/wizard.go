@@ -85,6 +85,7 @@ type wizardState struct {
 	// "confirm") and over an unencrypted connection; the check passes them
 	// to the verifier.
 	allowUnconfirmed, allowPlaintext bool
+	caPEM                            map[string][]byte // domain → certificates the person chose to trust
 	verified                         bool
 	skipped                          bool
 	result                           *VerifyResult
