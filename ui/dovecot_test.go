@@ -176,7 +176,7 @@ func TestUntrustedCertificateResolvedInWindow(t *testing.T) {
 	w.GoNext()
 	drain()
 	p := w.SignIn
-	if !p.Diagnosis.Visible() || !p.UseCA.Visible() {
+	if !p.Diagnosis.Visible() || !p.caRow.Visible() {
 		t.Fatalf("no way to use IT's certificate: %q", p.Diagnosis.Title)
 	}
 	if p.TryAgain.Importance == widget.HighImportance {

@@ -61,6 +61,7 @@ type SignInPage struct {
 	UseCA       *Button
 	Certificate *widget.Label
 	CAProblem   *widget.Label
+	caRow       *fyne.Container
 	// Reply shows the server's reply when asked.
 	Reply      *widget.Label
 	ShowReply  *Button
@@ -115,14 +116,15 @@ func newSignInPage(w *Wizard) *SignInPage {
 	p.diagAdvice = w.label("")
 	p.diagLinks = container.NewVBox()
 	p.UseCA = newMainButton(w, w.t("signin.ca-use-file", nil), theme.FileIcon(), p.useCAFile)
-	p.UseCA.Hide()
+	p.caRow = container.NewHBox(p.UseCA)
+	p.caRow.Hide()
 	p.Certificate = w.label("")
 	p.Certificate.Hide()
 	p.CAProblem = w.label("")
 	p.CAProblem.Importance = widget.DangerImportance
 	p.CAProblem.Hide()
 	p.Diagnosis = widget.NewCard("", "", container.NewVBox(p.diagAdvice, p.Certificate, p.diagLinks,
-		container.NewHBox(p.UseCA), p.CAProblem, container.NewHBox(p.TryAgain, p.ShowReply), p.Reply))
+		p.caRow, p.CAProblem, container.NewHBox(p.TryAgain, p.ShowReply), p.Reply))
 	p.Diagnosis.Hide()
 	p.TryAgain.Hide()
 	p.Cancel.Hide()
@@ -436,10 +438,10 @@ func (p *SignInPage) showResult(res *VerifyResult) {
 	if !retryHelps(d.Code) {
 		p.TryAgain.Importance = widget.MediumImportance
 	}
-	p.UseCA.Hide()
+	p.caRow.Hide()
 	p.Certificate.Hide()
 	if d.Code == "tls-untrusted" {
-		p.UseCA.Show()
+		p.caRow.Show()
 		if issuer := d.Args["Issuer"]; issuer != "" {
 			p.Certificate.SetText(w.t("signin.cert-issuer", map[string]string{"Issuer": issuer}))
 			p.Certificate.Show()
