@@ -422,3 +422,20 @@ func TestCopyButtons(t *testing.T) {
 	h.wiz.Settings.In.Host.SetText("mail.firma.de")
 	test.Tap(findButton(t, h.wiz.Settings.Copy, "mail.firma.de")) // follows the edit
 }
+
+// TestRealFileDialogs opens the real folder and file choosers on the
+// window: in the window's language, saying "Save here", and not crashing
+// (resizing a FileDialog before it is shown panics in Fyne).
+func TestRealFileDialogs(t *testing.T) {
+	h := newHarness(t, "ru", okVerify)
+	chooseFolderDialog(h.win, func(string) {})
+	if txt := overlayText(h); !strings.Contains(txt, "Сохранить сюда") || !strings.Contains(txt, "Выберите, куда сохранить файлы") {
+		t.Fatalf("folder dialog: %q", txt)
+	}
+	h.win.Canvas().Overlays().Top().Hide()
+	h.win.Canvas().Overlays().Remove(h.win.Canvas().Overlays().Top())
+	chooseFileDialog(h.win, func(string) {})
+	if txt := overlayText(h); !strings.Contains(txt, "Использовать этот файл") {
+		t.Fatalf("file dialog: %q", txt)
+	}
+}

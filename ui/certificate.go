@@ -92,7 +92,7 @@ func chooseFileDialog(win fyne.Window, done func(string)) {
 		d.SetConfirmText(w.t("signin.ca-use", nil))
 		d.SetDismissText(w.t("action.cancel", nil))
 	}
+	d.Show() // a FileDialog can be resized only once shown
 	sz := win.Canvas().Size()
 	d.Resize(fyne.NewSize(sz.Width*0.95, sz.Height*0.95))
-	d.Show()
 }

@@ -64,7 +64,7 @@ func newExportPage(w *Wizard) *ExportPage {
 				// nothing to add the account to: say why instead of failing later
 				c.Disable()
 				why := w.label(w.t("export.no-thunderbird", nil))
-				why.Importance = widget.LowImportance
+				why.TextStyle.Italic = true // readable: the reason matters more than the greyed box
 				list.Add(container.NewPadded(why))
 				continue
 			}
@@ -115,7 +115,14 @@ func folderURL(dir string) *url.URL {
 
 func (p *ExportPage) content() fyne.CanvasObject { return p.box }
 func (p *ExportPage) titleKey() string           { return "export.title" }
-func (p *ExportPage) focus() fyne.Focusable      { return nil }
+func (p *ExportPage) focus() fyne.Focusable {
+	for _, f := range p.formats {
+		if c := p.Formats[f.ID]; !c.Disabled() {
+			return c
+		}
+	}
+	return nil
+}
 
 func (p *ExportPage) canNext() (bool, string) { return true, "nav.next" }
 
@@ -193,9 +200,9 @@ func chooseFolderDialog(win fyne.Window, done func(string)) {
 			d.SetLocation(l)
 		}
 	}
+	d.Show() // a FileDialog can be resized only once shown
 	sz := win.Canvas().Size()
 	d.Resize(fyne.NewSize(sz.Width*0.95, sz.Height*0.95))
-	d.Show()
 }
 
 // SaveTo writes every chosen format into dir in the background. Files

@@ -361,6 +361,7 @@ func (w *Wizard) TypedKey(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape && w.dialog != nil {
 			w.dialog.Hide()
 			w.dialog = nil
+			w.Focus()
 		}
 		return
 	}
@@ -407,6 +408,7 @@ func (w *Wizard) ask(titleKey, textKey, yesKey string, args map[string]string, y
 	d := dialog.NewCustomConfirm(w.t(titleKey, args), w.t(yesKey, nil), w.t("action.cancel", nil),
 		container.New(fixedWidth(420), text), func(ok bool) {
 			w.dialog = nil
+			w.Focus() // back where the person was, not nowhere
 			if ok {
 				yes()
 			}

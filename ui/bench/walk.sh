@@ -79,5 +79,11 @@ key Return                          # Check: the consent dialog
 shot consent 1.2
 key Escape                          # Cancel
 shot after-cancel
+key Tab space                       # Skip
+shot export 1
+key Tab Tab Tab Tab Tab Tab Tab     # from the first program to Save…
+shot export-focus-save
+key space                           # the folder dialog
+shot save-dialog 1.5
 cleanup
 trap - EXIT
