@@ -160,11 +160,15 @@ func (p *GuidePage) show(i int) {
 // the page has, whole and centred: never cut at 640×480, never a stamp in
 // the middle of 1280×900.
 func fitPicture(o fyne.CanvasObject) fyne.CanvasObject {
-	a := fyne.CurrentApp()
-	if a == nil {
-		return o
+	size := o.Size() // the drawing's own size; its MinSize is only its text's
+	if size.IsZero() {
+		size = o.MinSize()
 	}
-	img := canvas.NewImageFromImage(software.Render(o, a.Settings().Theme()))
+	c := software.NewCanvas()
+	c.SetPadded(false)
+	c.SetContent(o)
+	c.Resize(size)
+	img := canvas.NewImageFromImage(c.Capture())
 	img.FillMode = canvas.ImageFillContain
 	img.ScaleMode = canvas.ImageScaleSmooth
 	img.SetMinSize(fyne.NewSize(160, 120))
