@@ -49,7 +49,6 @@ func TestGoldenSteps(t *testing.T) {
 	assertMarkup(t, "wizard/6-done.xml", c)
 
 	m := newHarness(t, "en", okVerify)
-	fyne.CurrentApp().Settings().SetTheme(NewTheme("en").ForceVariant(theme.VariantLight))
 	m.wiz.svc.Detect = nothingDetect
 	m.typeAddress("anna@firma-example.de")
 	assertMarkup(t, "wizard/1-address-nothing.xml", m.win.Canvas())

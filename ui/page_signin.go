@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -129,6 +127,24 @@ func newSignInPage(w *Wizard) *SignInPage {
 	p.TryAgain.Hide()
 	p.Cancel.Hide()
 
+	grid := p.checklist()
+	form := widget.NewForm(widget.NewFormItem(w.t("signin.password", nil), p.Password))
+	buttons := container.NewHBox(p.Cancel, p.Skip, p.CopySupport)
+	p.box = container.NewVScroll(container.NewVBox(
+		w.label(w.t("signin.intro", nil)), p.Servers, form, buttons, p.Status, p.Copied, p.Adopted, grid, p.Diagnosis))
+	p.refresh()
+	if w.state.result != nil {
+		p.showResult(w.state.result)
+	}
+	if w.state.skipped {
+		p.Status.SetText(w.t("signin.skipped-honest", nil))
+	}
+	return p
+}
+
+// checklist builds the two columns of check lines, incoming and outgoing.
+func (p *SignInPage) checklist() *fyne.Container {
+	w := p.w
 	grid := container.NewGridWithColumns(2)
 	for _, side := range []Side{SideIncoming, SideOutgoing} {
 		keys := stageKeys
@@ -145,18 +161,7 @@ func newSignInPage(w *Wizard) *SignInPage {
 		}
 		grid.Add(col)
 	}
-	form := widget.NewForm(widget.NewFormItem(w.t("signin.password", nil), p.Password))
-	buttons := container.NewHBox(p.Cancel, p.Skip, p.CopySupport)
-	p.box = container.NewVScroll(container.NewVBox(
-		w.label(w.t("signin.intro", nil)), p.Servers, form, buttons, p.Status, p.Copied, p.Adopted, grid, p.Diagnosis))
-	p.refresh()
-	if w.state.result != nil {
-		p.showResult(w.state.result)
-	}
-	if w.state.skipped {
-		p.Status.SetText(w.t("signin.skipped-honest", nil))
-	}
-	return p
+	return grid
 }
 
 func (p *SignInPage) content() fyne.CanvasObject { return p.box }
@@ -404,9 +409,14 @@ func (p *SignInPage) showResult(res *VerifyResult) {
 		w.refreshNav()
 		return
 	}
+	p.showFailure(res.Diagnosis)
+}
+
+// showFailure fills the diagnosis card.
+func (p *SignInPage) showFailure(d *Diagnosis) {
+	w := p.w
 	w.state.verified = false
 	p.Status.SetText(w.svc.Preset.WithSupport(w.t("signin.failed", nil)))
-	d := res.Diagnosis
 	if d == nil {
 		d = &Diagnosis{Key: "diag.generic", Title: "The check could not run"}
 	}
@@ -466,56 +476,4 @@ func (p *SignInPage) SkipCheck() {
 	p.Status.SetText(w.t("signin.skipped-honest", nil))
 	w.refreshNav()
 	w.GoNext()
-}
-
-// SupportText is what "Copy details for support" puts on the clipboard:
-// the settings, the detection trace and the diagnosis, never the password.
-func (p *SignInPage) SupportText() string {
-	w := p.w
-	var b strings.Builder
-	fmt.Fprintf(&b, "mailsetup support details\n")
-	if cfg := w.state.cfg; cfg != nil {
-		c := cfg.Clone()
-		fmt.Fprintf(&b, "address: %s\nprovider: %s\nsource: %s\ntrust: %s\n", c.Address, c.Provider.Name, c.Source, c.Trust)
-		for _, s := range c.Incoming {
-			fmt.Fprintf(&b, "incoming: %s user=%s\n", s.URL(), s.Username)
-		}
-		for _, s := range c.Outgoing {
-			fmt.Fprintf(&b, "outgoing: %s user=%s\n", s.URL(), s.Username)
-		}
-		trace := c.Trace
-		if len(trace) == 0 {
-			trace = w.state.trace
-		}
-		for _, e := range trace {
-			fmt.Fprintf(&b, "trace: %s %s %dms %s %s\n", e.Source, e.Outcome, e.ElapsedMS, e.URL, e.Detail)
-		}
-	}
-	switch {
-	case w.state.verified:
-		b.WriteString("check: signed in\n")
-	case w.state.skipped:
-		b.WriteString("check: skipped by the user\n")
-	}
-	if r := w.state.result; r != nil && r.Diagnosis != nil {
-		d, _ := json.Marshal(struct {
-			Key, Title, Advice, ServerReply string
-		}{r.Diagnosis.Key, r.Diagnosis.Title, r.Diagnosis.Advice, r.Diagnosis.ServerReply})
-		fmt.Fprintf(&b, "diagnosis: %s\n", d)
-	}
-	if s := w.svc.Preset.Support(); !s.IsZero() {
-		fmt.Fprintf(&b, "support: %s\n", s.String())
-	}
-	out := b.String()
-	if pw := w.state.password; pw != "" {
-		out = strings.ReplaceAll(out, pw, "********")
-	}
-	return out
-}
-
-func (p *SignInPage) copySupport() {
-	p.w.svc.Clipboard(p.SupportText())
-	// a line of its own: the result line stays as it was
-	p.Copied.SetText(p.w.t("signin.copied", nil))
-	p.Copied.Show()
 }
