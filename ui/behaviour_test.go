@@ -439,3 +439,26 @@ func TestRealFileDialogs(t *testing.T) {
 		t.Fatalf("file dialog: %q", txt)
 	}
 }
+
+// TestGuideNamedAfterWhatWasSaved: after saving the Thunderbird file for
+// another computer, the guide menu does not say "on this computer".
+func TestGuideNamedAfterWhatWasSaved(t *testing.T) {
+	h := newHarness(t, "en", okVerify)
+	w := h.wiz
+	w.svc.Formats = DefaultFormats
+	w.rebuildPages()
+	h.typeAddress("ivan@yandex.ru")
+	w.GoNext()
+	w.GoNext()
+	test.Type(w.SignIn.Password, "pw")
+	w.GoNext()
+	w.GoNext()
+	test.Tap(w.Export.Formats["mobileconfig"])
+	test.Tap(w.Export.Formats["thunderbird-zip"])
+	test.Tap(&w.Export.Save.Button)
+	w.GoNext()
+	h.mustStep(StepGuide)
+	if got := w.Guide.Program.Selected; got != "Thunderbird on another computer (file)" {
+		t.Fatalf("guide menu says %q", got)
+	}
+}

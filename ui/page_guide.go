@@ -75,6 +75,17 @@ func (p *GuidePage) reset() {
 	for _, id := range w.state.programs {
 		add(id)
 	}
+	// a guide is named after what was saved for it ("Thunderbird on
+	// another computer (file)"), not after another format of its program
+	saved := map[string]bool{}
+	for _, f := range w.state.saved {
+		saved[f.Format] = true
+	}
+	for _, f := range w.svc.Formats() {
+		if saved[f.ID] && f.Guide != "" && p.names[f.Guide] == "" {
+			p.names[f.Guide] = tr(w.lang, f.Name, f.Name, nil)
+		}
+	}
 	for _, f := range w.svc.Formats() {
 		add(f.Guide)
 		if f.Guide != "" && p.names[f.Guide] == "" {
