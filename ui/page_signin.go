@@ -336,8 +336,14 @@ func (p *SignInPage) run() {
 		if err != nil && res == nil {
 			res = &VerifyResult{Diagnosis: &Diagnosis{Key: "diag.generic", Title: "The check could not run", ServerReply: err.Error()}}
 		}
-		if ctx.Err() == nil && !res.OK && res.Diagnosis != nil && networkCode[res.Diagnosis.Code] && !w.svc.Online(ctx) {
-			res.Diagnosis = offlineDiagnosis(res.Diagnosis)
+		if ctx.Err() == nil && !res.OK && res.Diagnosis != nil && networkCode[res.Diagnosis.Code] {
+			switch {
+			case !w.svc.Online(ctx):
+				res.Diagnosis = offlineDiagnosis(res.Diagnosis)
+			case res.Diagnosis.Code == "host-not-found" && req.Config.Source != profiles.SourceManual:
+				// the person typed no server name: there is no typo to look for
+				res.Diagnosis = notTypedDiagnosis(res.Diagnosis)
+			}
 		}
 		w.svc.Do(func() {
 			if p.gen != gen || w.SignIn != p || ctx.Err() != nil {
@@ -360,6 +366,14 @@ var networkCode = map[string]bool{"host-not-found": true, "network-unreachable":
 func offlineDiagnosis(d *Diagnosis) *Diagnosis {
 	return &Diagnosis{Code: "offline", Key: "signin.offline-title", Title: "This computer seems to have no internet connection",
 		AdviceKey: "signin.offline-advice", Advice: "Check the Wi-Fi or the network cable, then press Try again.",
+		ServerReply: d.ServerReply}
+}
+
+// notTypedDiagnosis explains a server name that does not resolve although
+// it came from the provider's own settings, not from the person's typing.
+func notTypedDiagnosis(d *Diagnosis) *Diagnosis {
+	return &Diagnosis{Code: d.Code, Key: "signin.unresolved-title", Title: "This network cannot find the mail server",
+		AdviceKey: "signin.unresolved-advice", Advice: "The server name comes from your provider's settings; this network's name service does not know it. Try another network, or ask whoever runs this network.",
 		ServerReply: d.ServerReply}
 }
 
