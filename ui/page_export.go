@@ -341,7 +341,7 @@ func (p *ExportPage) saved(dir string, out exportOutcome) {
 			func() { p.save(dir, out.exists, true) })
 	}
 	if w.win != nil && w.step == StepExport {
-		scrollTo(p.box, p.Status)
+		w.afterLayout(func() { scrollTo(p.box, p.Status) }) // once the new lines are laid out
 	}
 }
 

@@ -476,7 +476,7 @@ func (p *SignInPage) showFailure(d *Diagnosis) {
 	p.TryAgain.Refresh()
 	w.refreshNav()
 	if w.win != nil && w.step == StepSignIn {
-		scrollTo(p.box, p.Diagnosis)
+		w.afterLayout(func() { scrollTo(p.box, p.Diagnosis) }) // once the card is laid out
 	}
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -191,6 +192,12 @@ func scrollTo(s *container.Scroll, o fyne.CanvasObject) {
 		off.Y = 0
 	}
 	s.ScrollToOffset(off)
+}
+
+// afterLayout runs f once the window has drawn the next frame, when the
+// parts just shown have their positions (the driver lays them out then).
+func (w *Wizard) afterLayout(f func()) {
+	w.svc.After(100*time.Millisecond, func() { w.svc.Do(f) })
 }
 
 // afterKey runs f once the key event being handled is over, so that the

@@ -24,7 +24,7 @@ cleanup() {
 	rm -rf "$home"
 }
 trap cleanup EXIT
-until [ -S "/tmp/.X11-unix/X${DISPLAY#:}" ]; do sleep 0.05; done
+until xdotool getdisplaygeometry >/dev/null 2>&1; do sleep 0.1; done   # the server answers
 mkdir -p "$home/.cache" "$home/Documents"
 HOME=$home FYNE_THEME=$theme "$bin" --lang "$lang" >"$out/$tag.log" 2>&1 &
 app=$!
