@@ -53,6 +53,9 @@ func (p *SettingsPage) newEditor(side Side) *serverEditor {
 	e.SecWarn.Importance = widget.WarningImportance
 	e.SecWarn.Hide()
 	ed := e
+	for _, f := range []*Field{e.Host, e.Port, e.Username} {
+		f.OnSubmitted = func(string) { w.GoNext() } // Enter = Next, as everywhere
+	}
 	e.Host.OnChanged = func(string) { p.edited() }
 	e.Username.OnChanged = func(string) { p.edited() }
 	e.Port.OnChanged = func(string) {

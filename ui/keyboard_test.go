@@ -192,3 +192,13 @@ func TestFocusRingVisibleOnBlueButtons(t *testing.T) {
 		t.Fatalf("focus ring contrast %.2f:1 against the background", got)
 	}
 }
+
+func TestEnterInAServerFieldIsNext(t *testing.T) {
+	h := newHarness(t, "en", okVerify)
+	h.typeAddress("ivan@yandex.ru")
+	h.wiz.GoNext()
+	h.wiz.Settings.Advanced.Open()
+	h.win.Canvas().Focus(h.wiz.Settings.Out.Username)
+	press(h, fyne.KeyReturn, 0)
+	h.mustStep(StepSignIn)
+}
