@@ -202,3 +202,21 @@ func TestEnterInAServerFieldIsNext(t *testing.T) {
 	press(h, fyne.KeyReturn, 0)
 	h.mustStep(StepSignIn)
 }
+
+// TestEscapeFromACheckboxGoesBack: the export step opens with its first
+// checkbox focused; Escape there still means Back.
+func TestEscapeFromACheckboxGoesBack(t *testing.T) {
+	h := newHarness(t, "en", okVerify)
+	h.typeAddress("ivan@yandex.ru")
+	h.wiz.GoNext()
+	h.wiz.GoNext()
+	test.Type(h.wiz.SignIn.Password, "pw")
+	h.wiz.GoNext()
+	h.wiz.GoNext()
+	h.mustStep(StepExport)
+	if h.win.Canvas().Focused() == nil {
+		t.Fatal("nothing focused on the export step")
+	}
+	press(h, fyne.KeyEscape, 0)
+	h.mustStep(StepSignIn)
+}

@@ -58,7 +58,7 @@ type AddressPage struct {
 	// Details holds Progress once the search is over.
 	Details *Disclosure
 	// Confirm must be ticked when the settings need confirming.
-	Confirm *widget.Check
+	Confirm *Tick
 	// Cancel stops a running detection.
 	Cancel *Button
 	// Manual sets up the servers by hand: always there, the main action
@@ -97,7 +97,7 @@ func newAddressPage(w *Wizard) *AddressPage {
 	p.Details = newDisclosure(w, w.t("address.details", nil), p.Progress)
 	p.Details.Hide() // nothing to show before a search
 	p.Result = container.NewVBox()
-	p.Confirm = widget.NewCheck(w.t("address.confirm", nil), func(b bool) {
+	p.Confirm = newTick(w, w.t("address.confirm", nil), func(b bool) {
 		w.state.confirmed, w.state.allowUnconfirmed = b, b
 		w.refreshNav()
 	})

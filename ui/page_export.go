@@ -26,9 +26,9 @@ import (
 type ExportPage struct {
 	w *Wizard
 	// Formats has one checkbox per format, by format ID.
-	Formats map[string]*widget.Check
+	Formats map[string]*Tick
 	// IncludePassword puts the password in the files (off by default).
-	IncludePassword *widget.Check
+	IncludePassword *Tick
 	// PasswordWarning explains the risk, shown when IncludePassword is on.
 	PasswordWarning *widget.Label
 	// NotVerified warns that the login was not checked.
@@ -46,14 +46,14 @@ type ExportPage struct {
 }
 
 func newExportPage(w *Wizard) *ExportPage {
-	p := &ExportPage{w: w, Formats: map[string]*widget.Check{}, selected: map[string]bool{}}
+	p := &ExportPage{w: w, Formats: map[string]*Tick{}, selected: map[string]bool{}}
 	p.formats = offeredFormats(w.svc.Formats(), w.svc.Preset)
 	pre := w.svc.Preset.Formats()
 	list := container.NewVBox()
 	first := true
 	for _, f := range p.formats {
 		id := f.ID
-		c := widget.NewCheck(tr(w.lang, f.Name, f.Name, nil), func(b bool) {
+		c := newTick(w, tr(w.lang, f.Name, f.Name, nil), func(b bool) {
 			p.selected[id] = b
 			p.refresh()
 		})
@@ -81,7 +81,7 @@ func newExportPage(w *Wizard) *ExportPage {
 	p.PasswordWarning = w.label(w.t("export.password-warning", nil))
 	p.PasswordWarning.Importance = widget.WarningImportance
 	p.PasswordWarning.Hide()
-	p.IncludePassword = widget.NewCheck(w.t("export.include-password", nil), func(b bool) {
+	p.IncludePassword = newTick(w, w.t("export.include-password", nil), func(b bool) {
 		if b {
 			p.PasswordWarning.Show()
 		} else {

@@ -28,7 +28,7 @@ type SettingsPage struct {
 	// Why explains the choice of protocol.
 	Why *widget.Label
 	// LeaveCopy is POP3's "leave a copy on the server".
-	LeaveCopy *widget.Check
+	LeaveCopy *Tick
 	// Servers describes the servers in plain words, re-rendered on every edit.
 	Servers *widget.Label
 	// Copy lists each server, port and login with a button that copies it.
@@ -62,7 +62,7 @@ func newSettingsPage(w *Wizard) *SettingsPage {
 	p.Notes = container.NewVBox()
 	p.moreBox = container.NewVBox()
 	p.More = newDisclosure(w, w.t("settings.more", nil), p.moreBox)
-	p.LeaveCopy = widget.NewCheck(w.t("settings.leave-copy", nil), func(b bool) { w.state.leaveCopy = b })
+	p.LeaveCopy = newTick(w, w.t("settings.leave-copy", nil), func(b bool) { w.state.leaveCopy = b })
 	p.LeaveCopy.Checked = w.state.leaveCopy
 	p.Protocol = widget.NewRadioGroup([]string{"IMAP", "POP3"}, func(s string) {
 		pr := profiles.Protocol(strings.ToLower(s))

@@ -263,3 +263,33 @@ func (d *Disclosure) IsOpen() bool { return d.open }
 func (d *Disclosure) Show()         { d.Box.Show(); d.w.relayout() }
 func (d *Disclosure) Hide()         { d.Box.Hide(); d.w.relayout() }
 func (d *Disclosure) Visible() bool { return d.Box.Visible() }
+
+// Tick is a checkbox that passes Escape and Return to the wizard (Fyne's
+// checkbox swallows every key), and scrolls into view when focused.
+type Tick struct {
+	widget.Check
+	w *Wizard
+}
+
+func newTick(w *Wizard, text string, changed func(bool)) *Tick {
+	c := &Tick{w: w}
+	c.Text, c.OnChanged = text, changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// TypedKey hands Escape and Return to the wizard.
+func (c *Tick) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter:
+		c.w.TypedKey(ev)
+		return
+	}
+	c.Check.TypedKey(ev)
+}
+
+// FocusGained scrolls the checkbox into view.
+func (c *Tick) FocusGained() {
+	c.Check.FocusGained()
+	c.w.reveal(c)
+}
