@@ -395,7 +395,12 @@ func (w *Wizard) startWork() context.Context {
 }
 
 // Close cancels running work; call it when the window closes.
-func (w *Wizard) Close() { w.cancelWork() }
+func (w *Wizard) Close() {
+	w.cancelWork()
+	if w.win != nil {
+		windows.Delete(w.win)
+	}
+}
 
 // ask shows a dialog that needs an explicit choice: yes runs only when the
 // person presses the button saying what will happen. Escape cancels;
