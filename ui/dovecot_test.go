@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
@@ -147,5 +149,55 @@ func TestWizardFailureDovecot(t *testing.T) {
 	test.Tap(w.SignIn.CopySupport)
 	if strings.Contains(h.clip, "not-the-password") || !strings.Contains(h.clip, "diagnosis:") {
 		t.Fatalf("support text:\n%s", h.clip)
+	}
+}
+
+// TestUntrustedCertificateResolvedInWindow: a server whose certificate comes
+// from a company CA fails as untrusted, "Try again" is not the main action,
+// and choosing IT's certificate file makes the same check pass.
+func TestUntrustedCertificateResolvedInWindow(t *testing.T) {
+	h, d, drain := dovecotHarness(t)
+	w := h.wiz
+	w.svc.Verify = VerifyWith(verify.Options{ConnectTimeout: 3 * time.Second, StepTimeout: 5 * time.Second}) // system CAs only
+	caFile := filepath.Join(t.TempDir(), "company-ca.pem")
+	if err := os.WriteFile(caFile, d.CA.PEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notCA := filepath.Join(t.TempDir(), "notes.txt")
+	_ = os.WriteFile(notCA, []byte("not a certificate"), 0o600)
+	var offer string
+	w.svc.ChooseFile = func(_ fyne.Window, done func(string)) { done(offer) }
+	w.svc.After = func(_ time.Duration, f func()) func() { f(); return func() {} }
+	w.Address.Address.SetText(d.User)
+	drain()
+	w.GoNext()
+	w.GoNext()
+	test.Type(w.SignIn.Password, d.Password)
+	w.GoNext()
+	drain()
+	p := w.SignIn
+	if !p.Diagnosis.Visible() || !p.caRow.Visible() {
+		t.Fatalf("no way to use IT's certificate: %q", p.Diagnosis.Title)
+	}
+	if p.TryAgain.Importance == widget.HighImportance {
+		t.Fatal("Try again is the main action although retrying cannot help")
+	}
+	if !strings.Contains(p.Certificate.Text, "Test") {
+		t.Fatalf("issuer not shown: %q", p.Certificate.Text)
+	}
+	offer = notCA
+	test.Tap(&p.UseCA.Button)
+	if !p.CAProblem.Visible() {
+		t.Fatal("a file without a certificate was accepted")
+	}
+	offer = caFile
+	test.Tap(&p.UseCA.Button)
+	drain()
+	for side, m := range p.Lines {
+		for st, l := range m {
+			if l.State != CheckOK {
+				t.Errorf("%s/%s = %s after trusting IT's CA", side, st, l.State)
+			}
+		}
 	}
 }

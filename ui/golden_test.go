@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -46,6 +45,15 @@ func TestGoldenSteps(t *testing.T) {
 	assertMarkup(t, "wizard/4-export.xml", c)
 	w.GoNext()
 	assertMarkup(t, "wizard/5-guide.xml", c)
+	w.GoNext()
+	assertMarkup(t, "wizard/6-done.xml", c)
+
+	m := newHarness(t, "en", okVerify)
+	m.wiz.svc.Detect = nothingDetect
+	m.typeAddress("anna@firma-example.de")
+	assertMarkup(t, "wizard/1-address-nothing.xml", m.win.Canvas())
+	test.Tap(&m.wiz.Address.Manual.Button)
+	assertMarkup(t, "wizard/2-settings-manual.xml", m.win.Canvas())
 
 	f := newHarness(t, "en", badPasswordVerify)
 	f.typeAddress("ivan@yandex.ru")
@@ -56,10 +64,9 @@ func TestGoldenSteps(t *testing.T) {
 	assertMarkup(t, "wizard/3-signin-failed.xml", f.win.Canvas())
 }
 
-// TestGenerateScreenshots is a generator, not a check: it renders the first
-// two steps in every language with the real theme and, with -update, writes
-// docs/screenshots/<lang>-<step>.png. Without -update it fails only if a
-// step cannot be drawn at the window's size (the goldens check content).
+// TestGenerateScreenshots is a generator, not a check: it renders the
+// first two steps in every language with the real theme and, with -update,
+// writes docs/screenshots/<lang>-<step>.png.
 func TestGenerateScreenshots(t *testing.T) {
 	for _, lang := range i18n.Languages {
 		t.Run(lang, func(t *testing.T) {
@@ -73,25 +80,18 @@ func TestGenerateScreenshots(t *testing.T) {
 	}
 }
 
-// lightTheme forces the light variant, to show both.
-type lightTheme struct{ fyne.Theme }
-
-func (l lightTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return l.Theme.Color(n, theme.VariantLight)
-}
-
-// TestGenerateScreenshotsLaterSteps is a generator like
-// TestGenerateScreenshots: steps 3 to 5 in English (light theme), and the
-// failure card.
+// TestGenerateScreenshotsLaterSteps is a generator: steps 3 to 6 in
+// English (light theme), the failure card and a setup by hand.
 func TestGenerateScreenshotsLaterSteps(t *testing.T) {
 	h := newHarness(t, "en", badPasswordVerify)
-	fyne.CurrentApp().Settings().SetTheme(lightTheme{NewTheme("en")})
+	fyne.CurrentApp().Settings().SetTheme(NewTheme("en").ForceVariant(theme.VariantLight))
 	h.typeAddress("ivan@yandex.ru")
 	shot(t, h, "en-light-1-address.png")
 	h.wiz.GoNext()
 	h.wiz.GoNext()
 	test.Type(h.wiz.SignIn.Password, "wrong")
 	h.wiz.GoNext()
+	h.wiz.SignIn.box.ScrollToTop() // Fyne's software painter draws entry text outside a scrolled clip
 	shot(t, h, "en-light-3-signin-failed.png")
 	h.wiz.svc.Verify = okVerify
 	test.Tap(h.wiz.SignIn.TryAgain)
@@ -104,6 +104,16 @@ func TestGenerateScreenshotsLaterSteps(t *testing.T) {
 	h.wiz.GoNext()
 	test.Tap(h.wiz.Guide.NextStep)
 	shot(t, h, "en-light-5-guide.png")
+	h.wiz.GoNext()
+	shot(t, h, "en-light-6-done.png")
+
+	m := newHarness(t, "en", okVerify)
+	fyne.CurrentApp().Settings().SetTheme(NewTheme("en").ForceVariant(theme.VariantLight))
+	m.wiz.svc.Detect = nothingDetect
+	m.typeAddress("anna@firma-example.de")
+	shot(t, m, "en-light-1-nothing-found.png")
+	test.Tap(&m.wiz.Address.Manual.Button)
+	shot(t, m, "en-light-2-settings-manual.png")
 }
 
 func shot(t *testing.T, h *harness, name string) {

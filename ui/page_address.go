@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"mailsetup/assets/i18n"
@@ -45,9 +46,9 @@ var outcomeKeys = map[profiles.Outcome]string{
 type AddressPage struct {
 	w *Wizard
 	// Name is the name shown on sent mail.
-	Name *widget.Entry
+	Name *Field
 	// Address is the e-mail address.
-	Address *widget.Entry
+	Address *Field
 	// Status says what detection is doing or found.
 	Status *widget.Label
 	// Progress lists each discovery source and its outcome.
@@ -55,24 +56,34 @@ type AddressPage struct {
 	// Result shows the provider and where the settings came from.
 	Result *fyne.Container
 	// Details holds Progress once the search is over.
-	Details *widget.Accordion
+	Details *Disclosure
 	// Confirm must be ticked when the settings need confirming.
-	Confirm *widget.Check
+	Confirm *Tick
 	// Cancel stops a running detection.
-	Cancel *widget.Button
+	Cancel *Button
+	// Manual sets up the servers by hand: always there, the main action
+	// when nothing was found.
+	Manual *Button
+	// Problem says, under the field, what is wrong with the address typed.
+	Problem *widget.Label
+	// Suggest offers the provider's domain for a common typo ("gmial.com").
+	Suggest *Button
 
-	box      fyne.CanvasObject
-	stop     func()
-	gen      int
-	progress map[profiles.Source]profiles.Outcome
+	box        *container.Scroll
+	suggestRow *fyne.Container
+	stop       func()
+	gen        int
+	progress   map[profiles.Source]profiles.Outcome
 }
 
 func newAddressPage(w *Wizard) *AddressPage {
 	p := &AddressPage{w: w, progress: map[profiles.Source]profiles.Outcome{}}
-	p.Name = &widget.Entry{PlaceHolder: w.t("address.name-hint", nil), Text: w.state.name}
+	p.Name = newField(w)
+	p.Name.PlaceHolder, p.Name.Text = w.t("address.name-hint", nil), w.state.name
 	p.Name.OnChanged = func(s string) { w.state.name = s }
 	p.Name.OnSubmitted = func(string) { w.GoNext() }
-	p.Address = &widget.Entry{PlaceHolder: "ivan@yandex.ru", Text: w.state.addressText}
+	p.Address = newField(w)
+	p.Address.PlaceHolder, p.Address.Text = w.t("address.placeholder", nil), w.state.addressText
 	p.Address.OnChanged = p.changed
 	p.Address.OnSubmitted = func(string) {
 		if ok, _ := p.canNext(); ok {
@@ -83,29 +94,40 @@ func newAddressPage(w *Wizard) *AddressPage {
 	}
 	p.Status = w.label("")
 	p.Progress = container.NewVBox()
-	p.Details = widget.NewAccordion(widget.NewAccordionItem(w.t("address.details", nil), p.Progress))
-	p.Details.Open(0)
+	p.Details = newDisclosure(w, w.t("address.details", nil), p.Progress)
+	p.Details.Hide() // nothing to show before a search
 	p.Result = container.NewVBox()
-	p.Confirm = widget.NewCheck(w.t("address.confirm", nil), func(b bool) {
-		w.state.confirmed = b
+	p.Confirm = newTick(w, w.t("address.confirm", nil), func(b bool) {
+		w.state.confirmed, w.state.allowUnconfirmed = b, b
 		w.refreshNav()
 	})
 	p.Confirm.Checked = w.state.confirmed
-	p.Cancel = widget.NewButton(w.t("action.cancel", nil), func() {
+	p.Cancel = newButton(w, w.t("action.cancel", nil), nil, func() {
 		w.cancelWork()
 		p.gen++
 		p.Cancel.Hide()
 		p.status(w.t("address.cancelled", nil))
 	})
 	p.Cancel.Hide()
+	p.Manual = newButton(w, w.t("address.manual", nil), theme.SettingsIcon(), p.setUpByHand)
+	p.Problem = w.label("")
+	p.Problem.Importance = widget.DangerImportance
+	p.Problem.Hide()
+	p.Suggest = newButton(w, "", nil, nil)
+	p.suggestRow = container.NewHBox(p.Suggest)
+	p.suggestRow.Hide()
 	form := widget.NewForm(
-		widget.NewFormItem(w.t("address.address", nil), p.Address),
+		widget.NewFormItem(w.t("address.address", nil), container.NewVBox(p.Address, p.Problem, p.suggestRow)),
 		widget.NewFormItem(w.t("address.name", nil), p.Name),
 	)
 	intro := w.label(w.t("address.intro", nil))
 	p.box = container.NewVScroll(container.NewVBox(intro, form,
-		container.NewBorder(nil, nil, nil, p.Cancel, p.Status), p.Result, p.Details))
+		container.NewBorder(nil, nil, nil, p.Cancel, p.Status), p.Result,
+		container.NewHBox(p.Manual), p.Details.Box))
 	p.showConfig()
+	if w.state.trace != nil && w.state.cfg == nil && w.state.addressText != "" {
+		p.showNothing(w.state.offline)
+	}
 	return p
 }
 
@@ -131,29 +153,76 @@ func (p *AddressPage) changed(s string) {
 		p.stop()
 		p.stop = nil
 	}
-	if _, err := addressComplete(s); err != nil {
-		if w.state.cfg != nil {
-			w.state.cfg, w.state.detected = nil, nil
-			p.Result.RemoveAll()
-			p.Progress.RemoveAll()
-			w.refreshNav()
-		}
-		p.status("")
+	// whatever was found or traced belongs to the address before this one
+	w.cancelWork()
+	p.gen++
+	p.Cancel.Hide()
+	w.state.cfg, w.state.trace, w.state.manual, w.state.edits = nil, nil, false, nil
+	w.state.verified, w.state.skipped, w.state.result = false, false, nil
+	w.state.password, w.state.allowPlaintext, w.state.allowUnconfirmed = "", false, false // another account
+	p.Result.RemoveAll()
+	p.Progress.RemoveAll()
+	p.progress = map[profiles.Source]profiles.Outcome{}
+	p.Details.Hide()
+	p.Problem.Hide()
+	p.suggestRow.Hide()
+	p.Manual.Importance = widget.MediumImportance
+	p.Manual.Refresh()
+	p.status("")
+	w.refreshNav()
+	addr, err := addressComplete(s)
+	if err == nil && w.svc.Known(addr) {
+		p.detectNow() // the built-in list answers at once, no need to wait
 		return
 	}
-	gen := p.gen + 1
+	gen := p.gen
 	p.stop = w.svc.After(DetectDelay, func() {
 		w.svc.Do(func() {
-			if p.gen < gen && w.Address == p {
-				p.detectNow()
+			if p.gen != gen || w.Address != p {
+				return
 			}
+			if err != nil {
+				p.showProblem(s)
+				return
+			}
+			p.detectNow()
 		})
 	})
 }
 
-// addressComplete parses s and accepts it only when the domain has a dot.
+// showProblem says under the field what is wrong with s, and offers the
+// provider's domain for a common typo.
+func (p *AddressPage) showProblem(s string) {
+	w := p.w
+	if strings.TrimSpace(s) == "" {
+		return
+	}
+	if sug, ok := suggestAddress(s); ok {
+		p.offer(sug)
+	}
+	_, err := profiles.ParseAddress(cleanAddress(s))
+	if err == nil {
+		if _, err = addressComplete(s); err != nil {
+			p.Problem.SetText(w.t("address.incomplete", nil))
+			p.Problem.Show()
+		}
+		return
+	}
+	p.Problem.SetText(w.t("address.bad", map[string]string{"Reason": i18n.Err(w.lang, err)}))
+	p.Problem.Show()
+}
+
+// offer shows "Did you mean …?" with a button that takes the suggestion.
+func (p *AddressPage) offer(addr string) {
+	p.Suggest.SetText(p.w.t("address.did-you-mean", map[string]string{"Address": addr}))
+	p.Suggest.OnTapped = func() { p.Address.SetText(addr) }
+	p.suggestRow.Show()
+}
+
+// addressComplete parses s, spaces dropped, and accepts it only when the
+// domain has a dot.
 func addressComplete(s string) (profiles.Address, error) {
-	a, err := profiles.ParseAddress(s)
+	a, err := profiles.ParseAddress(cleanAddress(s))
 	if err != nil {
 		return a, err
 	}
@@ -162,6 +231,10 @@ func addressComplete(s string) (profiles.Address, error) {
 	}
 	return a, nil
 }
+
+// cleanAddress drops the spaces a person may type around the @ or copy
+// along with an address; an address never holds any.
+func cleanAddress(s string) string { return strings.Join(strings.Fields(s), "") }
 
 type incompleteError struct{}
 
@@ -172,10 +245,14 @@ var errIncomplete error = incompleteError{}
 // detectNow starts detection for the address typed.
 func (p *AddressPage) detectNow() {
 	w := p.w
-	addr, err := profiles.ParseAddress(p.Address.Text)
+	addr, err := profiles.ParseAddress(cleanAddress(p.Address.Text))
 	if err != nil {
-		p.status(w.t("address.bad", map[string]string{"Reason": i18n.Err(w.lang, err)}))
+		p.showProblem(p.Address.Text)
 		return
+	}
+	p.Problem.Hide()
+	if sug, ok := suggestAddress(p.Address.Text); ok {
+		p.offer(sug)
 	}
 	if p.stop != nil {
 		p.stop()
@@ -195,15 +272,17 @@ func (p *AddressPage) detectNow() {
 		w.state.verified, w.state.skipped, w.state.result = false, false, nil
 		p.progress = map[profiles.Source]profiles.Outcome{}
 		p.Progress.RemoveAll()
-		p.onResult(context.Background(), &discover.Result{Config: cfg}, nil)
+		p.onResult(context.Background(), &discover.Result{Config: cfg}, nil, false)
 		return
 	}
 	ctx := w.startWork()
 	w.state.addr = addr
-	w.state.cfg, w.state.detected, w.state.confirmed = nil, nil, false
+	w.state.cfg, w.state.confirmed, w.state.allowUnconfirmed = nil, false, false
+	w.state.manual, w.state.edits, w.state.offline = false, nil, false
 	w.state.verified, w.state.skipped, w.state.result = false, false, nil
 	p.progress = map[profiles.Source]profiles.Outcome{}
-	p.Details.Open(0)
+	p.Details.Show()
+	p.Details.Open()
 	p.Confirm.SetChecked(false)
 	p.Result.RemoveAll()
 	p.Progress.RemoveAll()
@@ -219,9 +298,13 @@ func (p *AddressPage) detectNow() {
 	}
 	w.svc.Go(func() {
 		res, err := w.svc.Detect(ctx, addr, progress)
+		offline := false
+		if ctx.Err() == nil && (err != nil || res == nil || !res.Config.Found()) {
+			offline = !w.svc.Online(ctx)
+		}
 		w.svc.Do(func() {
 			if p.gen == gen && w.Address == p {
-				p.onResult(ctx, res, err)
+				p.onResult(ctx, res, err, offline)
 			}
 		})
 	})
@@ -243,19 +326,24 @@ func (p *AddressPage) renderProgress() {
 		if !ok {
 			continue
 		}
-		line := p.w.t(sourceKeys[s], nil) + ": " + p.w.t(outcomeKeys[out], nil)
+		key := outcomeKeys[out]
+		if p.w.state.offline && s != profiles.SourceBuiltin && s != profiles.SourcePreset && (out == profiles.OutcomeNothing || out == profiles.OutcomeError || out == profiles.OutcomeTimeout) {
+			key = "outcome.offline" // not "nothing there": nobody could be asked
+		}
+		line := p.w.t(sourceKeys[s], nil) + ": " + p.w.t(key, nil)
 		p.Progress.Add(&widget.Label{Text: "• " + line})
 	}
 	p.w.relayout()
 }
 
-func (p *AddressPage) onResult(ctx context.Context, res *discover.Result, err error) {
+func (p *AddressPage) onResult(ctx context.Context, res *discover.Result, err error, offline bool) {
 	w := p.w
 	p.Cancel.Hide()
 	if ctx.Err() != nil {
 		return
 	}
 	w.cancelWork()
+	w.state.offline = offline
 	if res != nil {
 		w.state.trace = res.Trace
 		for _, e := range res.Trace {
@@ -265,18 +353,77 @@ func (p *AddressPage) onResult(ctx context.Context, res *discover.Result, err er
 	}
 	if err != nil || res == nil || !res.Config.Found() {
 		w.state.cfg = nil
-		p.status(w.t("address.none", map[string]string{"Domain": w.state.addr.DomainUnicode}))
+		if w.state.trace == nil {
+			w.state.trace = []profiles.TraceEntry{}
+		}
+		p.showNothing(offline)
 		w.refreshNav()
 		return
 	}
-	p.Details.Close(0)
+	p.Details.Close()
 	cfg := res.Config.Clone()
 	cfg.Normalize()
-	w.state.detected = res.Config
 	w.state.cfg = cfg
 	w.state.protocol = ""
 	p.showConfig()
 	w.refreshNav()
+}
+
+// showNothing says that nothing was found, telling a computer without a
+// connection apart from a domain without published settings, and makes
+// setting up by hand the main action.
+func (p *AddressPage) showNothing(offline bool) {
+	w := p.w
+	key := "address.none-manual"
+	if offline {
+		key = "address.offline"
+	}
+	p.status(w.t(key, map[string]string{"Domain": w.state.addr.DomainUnicode}))
+	p.Manual.Importance = widget.HighImportance
+	p.Manual.Refresh()
+	p.renderProgress()
+}
+
+// setUpByHand opens the server editors, filled with the best guess: the
+// servers found (when something was), else imap.<domain> on 993 and
+// smtp.<domain> on 465, the login being the address.
+func (p *AddressPage) setUpByHand() {
+	w := p.w
+	addr, err := addressComplete(p.Address.Text)
+	if err != nil {
+		p.showProblem(p.Address.Text)
+		if strings.TrimSpace(p.Address.Text) == "" {
+			p.Problem.SetText(w.t("address.need-address", nil))
+			p.Problem.Show()
+		}
+		w.win.Canvas().Focus(p.Address)
+		return
+	}
+	w.cancelWork()
+	p.gen++
+	p.Cancel.Hide()
+	cfg := w.state.cfg
+	if cfg == nil || !cfg.Found() {
+		cfg = guessConfig(addr)
+	} else {
+		cfg = cfg.Clone()
+	}
+	w.state.addr, w.state.cfg, w.state.manual, w.state.edits = addr, cfg, true, nil
+	w.state.protocol = ""
+	w.state.verified, w.state.skipped, w.state.result = false, false, nil
+	w.Settings.reset()
+	w.show(StepSettings)
+}
+
+// guessConfig is the starting point of a setup by hand: the names most
+// mail servers have.
+func guessConfig(addr profiles.Address) *profiles.Config {
+	in := profiles.Server{Protocol: profiles.IMAP, Host: "imap." + addr.Domain, Port: 993, Security: profiles.SecurityTLS}
+	pop := profiles.Server{Protocol: profiles.POP3, Host: "pop." + addr.Domain, Port: 995, Security: profiles.SecurityTLS, Username: addr.String()}
+	out := profiles.Server{Protocol: profiles.SMTP, Host: "smtp." + addr.Domain, Port: 465, Security: profiles.SecurityTLS}
+	cfg := profiles.ManualConfig(addr, in, out)
+	cfg.Incoming = append(cfg.Incoming, pop)
+	return cfg
 }
 
 // showConfig shows the provider and source of the detected settings.

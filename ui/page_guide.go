@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -31,8 +33,8 @@ func newGuidePage(w *Wizard) *GuidePage {
 	p := &GuidePage{w: w, names: map[string]string{}}
 	p.Heading = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	p.Text = w.label("")
-	p.Picture = container.NewCenter()
-	p.Position = &widget.Label{Importance: widget.LowImportance}
+	p.Picture = container.NewStack()
+	p.Position = &widget.Label{}
 	p.Prev = widget.NewButton(w.t("instructions.prev", nil), func() { p.show(p.index - 1) })
 	p.NextStep = widget.NewButton(w.t("instructions.next", nil), func() { p.show(p.index + 1) })
 	p.Program = widget.NewSelect(nil, func(name string) {
@@ -46,7 +48,7 @@ func newGuidePage(w *Wizard) *GuidePage {
 		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(w.t("instructions.program", nil)), nil, p.Program), p.Heading),
 		container.NewBorder(nil, nil, p.Prev, p.NextStep, container.NewCenter(p.Position)),
 		nil, nil,
-		container.NewVScroll(container.NewVBox(p.Text, p.Picture)),
+		container.NewBorder(p.Text, nil, nil, nil, p.Picture),
 	)
 	p.reset()
 	return p
@@ -56,12 +58,7 @@ func (p *GuidePage) content() fyne.CanvasObject { return p.box }
 func (p *GuidePage) titleKey() string           { return "instructions.title" }
 func (p *GuidePage) focus() fyne.Focusable      { return nil }
 
-func (p *GuidePage) canNext() (bool, string) {
-	if len(p.steps) == 0 || p.index >= len(p.steps)-1 {
-		return true, "nav.finish"
-	}
-	return true, "nav.next"
-}
+func (p *GuidePage) canNext() (bool, string) { return true, "nav.next" }
 
 // reset offers the guides of the exported formats (or all of them).
 func (p *GuidePage) reset() {
@@ -77,6 +74,17 @@ func (p *GuidePage) reset() {
 	}
 	for _, id := range w.state.programs {
 		add(id)
+	}
+	// a guide is named after what was saved for it ("Thunderbird on
+	// another computer (file)"), not after another format of its program
+	saved := map[string]bool{}
+	for _, f := range w.state.saved {
+		saved[f.Format] = true
+	}
+	for _, f := range w.svc.Formats() {
+		if saved[f.ID] && f.Guide != "" && p.names[f.Guide] == "" {
+			p.names[f.Guide] = tr(w.lang, f.Name, f.Name, nil)
+		}
 	}
 	for _, f := range w.svc.Formats() {
 		add(f.Guide)
@@ -137,11 +145,11 @@ func (p *GuidePage) show(i int) {
 	}
 	p.index = i
 	s := p.steps[i]
-	p.Heading.SetText(displayText(s.Title))
-	p.Text.SetText(displayText(s.Text))
+	p.Heading.SetText(w.display(s.Title))
+	p.Text.SetText(w.display(s.Text))
 	p.Picture.RemoveAll()
 	if s.Picture != nil {
-		p.Picture.Add(s.Picture)
+		p.Picture.Add(fitPicture(s.Picture))
 	}
 	p.Position.SetText(w.t("instructions.position", map[string]int{"N": i + 1, "Total": len(p.steps)}))
 	if i == 0 {
@@ -159,13 +167,21 @@ func (p *GuidePage) show(i int) {
 	}
 }
 
-// nextOrFinish goes to the next guide step, or closes the window on the last.
-func (p *GuidePage) nextOrFinish() {
-	if p.index < len(p.steps)-1 {
-		p.show(p.index + 1)
-		return
+// fitPicture draws a guide's picture once and shows it scaled to the room
+// the page has, whole and centred: never cut at 640×480, never a stamp in
+// the middle of 1280×900.
+func fitPicture(o fyne.CanvasObject) fyne.CanvasObject {
+	size := o.Size() // the drawing's own size; its MinSize is only its text's
+	if size.IsZero() {
+		size = o.MinSize()
 	}
-	if p.w.OnFinish != nil {
-		p.w.OnFinish()
-	}
+	c := software.NewCanvas()
+	c.SetPadded(false)
+	c.SetContent(o)
+	c.Resize(size)
+	img := canvas.NewImageFromImage(c.Capture())
+	img.FillMode = canvas.ImageFillContain
+	img.ScaleMode = canvas.ImageScaleSmooth
+	img.SetMinSize(fyne.NewSize(160, 120))
+	return img
 }

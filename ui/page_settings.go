@@ -2,34 +2,25 @@ package ui
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"mailsetup/profiles"
-	"mailsetup/profiles/knowledge"
 )
 
 var securityKeys = map[profiles.Security]string{
 	profiles.SecurityTLS:      "security.tls",
 	profiles.SecuritySTARTTLS: "security.starttls",
-	profiles.SecurityNone:     "security.none",
-}
-
-// serverEditor edits one server's host, port, security and username.
-type serverEditor struct {
-	Host, Port, Username *widget.Entry
-	Security             *widget.Select
-	secs                 []profiles.Security
+	profiles.SecurityNone:     "security.none-option",
 }
 
 // SettingsPage is step 2: IMAP or POP3, the servers in plain words, the
-// provider's notes, and an Advanced part to edit every field.
+// provider's notes, and an Advanced part to edit every field (open from the
+// start when the person sets up by hand).
 type SettingsPage struct {
 	w *Wizard
 	// Protocol picks IMAP or POP3 (shown only when both exist).
@@ -37,74 +28,59 @@ type SettingsPage struct {
 	// Why explains the choice of protocol.
 	Why *widget.Label
 	// LeaveCopy is POP3's "leave a copy on the server".
-	LeaveCopy *widget.Check
-	// Servers describes the servers in plain words.
+	LeaveCopy *Tick
+	// Servers describes the servers in plain words, re-rendered on every edit.
 	Servers *widget.Label
+	// Copy lists each server, port and login with a button that copies it.
+	Copy *fyne.Container
+	// Plaintext warns that a server's connection is not encrypted.
+	Plaintext *widget.Label
 	// Notes holds the provider's notes with their link buttons.
 	Notes *fyne.Container
 	// More holds the notes worth knowing that need no action now.
-	More    *widget.Accordion
+	More    *Disclosure
 	moreBox *fyne.Container
 	// Advanced holds the editors of every field.
-	Advanced *widget.Accordion
-	// Error shows the first invalid field.
-	Error *widget.Label
+	Advanced *Disclosure
+	// Manual introduces the editors when the person sets up by hand.
+	Manual *widget.Label
 
-	In, Out serverEditor
-	box     fyne.CanvasObject
+	In, Out *serverEditor
+	box     *container.Scroll
+	filling bool
 }
 
 func newSettingsPage(w *Wizard) *SettingsPage {
 	p := &SettingsPage{w: w}
 	p.Why = w.label("")
 	p.Servers = w.label("")
+	p.Copy = container.NewVBox()
+	p.Plaintext = w.label(w.t("settings.plain-warning", nil))
+	p.Plaintext.Importance = widget.WarningImportance
+	p.Plaintext.Hide()
+	p.Manual = w.label(w.t("settings.manual-intro", nil))
 	p.Notes = container.NewVBox()
 	p.moreBox = container.NewVBox()
-	p.More = widget.NewAccordion(widget.NewAccordionItem(w.t("settings.more", nil), p.moreBox))
-	p.Error = w.label("")
-	p.Error.Importance = widget.DangerImportance
-	p.Error.Hide()
-	p.LeaveCopy = widget.NewCheck(w.t("settings.leave-copy", nil), func(b bool) { w.state.leaveCopy = b })
+	p.More = newDisclosure(w, w.t("settings.more", nil), p.moreBox)
+	p.LeaveCopy = newTick(w, w.t("settings.leave-copy", nil), func(b bool) { w.state.leaveCopy = b })
 	p.LeaveCopy.Checked = w.state.leaveCopy
 	p.Protocol = widget.NewRadioGroup([]string{"IMAP", "POP3"}, func(s string) {
 		pr := profiles.Protocol(strings.ToLower(s))
-		if pr != w.state.protocol && pr != "" {
+		if pr != w.state.protocol && pr != "" && !p.filling {
 			w.state.protocol = pr
+			w.state.edits = nil
 			p.fill()
+			p.w.refreshNav()
 		}
 	})
 	p.Protocol.Horizontal = true
-	secs := []profiles.Security{profiles.SecurityTLS, profiles.SecuritySTARTTLS, profiles.SecurityNone}
-	mk := func() serverEditor {
-		e := serverEditor{Host: widget.NewEntry(), Port: widget.NewEntry(), Username: widget.NewEntry(), secs: secs}
-		names := make([]string, len(secs))
-		for i, s := range secs {
-			names[i] = w.t(securityKeys[s], nil)
-		}
-		e.Security = widget.NewSelect(names, nil)
-		e.Host.Validator = func(s string) error { return profiles.ValidateHost(strings.TrimSpace(s)) }
-		e.Port.Validator = validPort
-		e.Host.OnChanged = func(string) { p.edited() }
-		e.Port.OnChanged = func(string) { p.edited() }
-		e.Username.OnChanged = func(string) { p.edited() }
-		e.Security.OnChanged = func(string) { p.edited() }
-		return e
-	}
-	p.In, p.Out = mk(), mk()
-	form := func(e serverEditor) *widget.Form {
-		return widget.NewForm(
-			widget.NewFormItem(w.t("settings.host", nil), e.Host),
-			widget.NewFormItem(w.t("settings.port", nil), e.Port),
-			widget.NewFormItem(w.t("settings.security", nil), e.Security),
-			widget.NewFormItem(w.t("settings.username", nil), e.Username),
-		)
-	}
-	adv := container.NewVBox(
-		&widget.Label{Text: w.t("settings.incoming", nil), TextStyle: fyne.TextStyle{Bold: true}}, form(p.In),
-		&widget.Label{Text: w.t("settings.outgoing", nil), TextStyle: fyne.TextStyle{Bold: true}}, form(p.Out),
+	p.In, p.Out = p.newEditor(SideIncoming), p.newEditor(SideOutgoing)
+	adv := container.NewVBox(p.Manual,
+		&widget.Label{Text: w.t("settings.incoming", nil), TextStyle: fyne.TextStyle{Bold: true}}, p.In.form(w),
+		&widget.Label{Text: w.t("settings.outgoing", nil), TextStyle: fyne.TextStyle{Bold: true}}, p.Out.form(w),
 	)
-	p.Advanced = widget.NewAccordion(widget.NewAccordionItem(w.t("settings.advanced", nil), adv))
-	p.box = container.NewVScroll(container.NewVBox(p.Notes, p.Protocol, p.Why, p.LeaveCopy, p.Servers, p.Error, p.More, p.Advanced))
+	p.Advanced = newDisclosure(w, w.t("settings.advanced", nil), adv)
+	p.box = container.NewVScroll(container.NewVBox(p.Notes, p.Protocol, p.Why, p.LeaveCopy, p.Servers, p.Copy, p.Plaintext, p.More.Box, p.Advanced.Box))
 	p.fill()
 	return p
 }
@@ -119,7 +95,13 @@ func validPort(s string) error {
 
 func (p *SettingsPage) content() fyne.CanvasObject { return p.box }
 func (p *SettingsPage) titleKey() string           { return "settings.title" }
-func (p *SettingsPage) focus() fyne.Focusable      { return nil }
+
+func (p *SettingsPage) focus() fyne.Focusable {
+	if p.w.state.manual {
+		return p.In.Host
+	}
+	return nil
+}
 
 func (p *SettingsPage) canNext() (bool, string) {
 	if p.w.state.cfg == nil {
@@ -129,7 +111,7 @@ func (p *SettingsPage) canNext() (bool, string) {
 	return err == nil, "nav.next"
 }
 
-// reset forgets edits and shows the detected settings afresh.
+// reset shows the settings afresh, keeping the edits not yet applied.
 func (p *SettingsPage) reset() {
 	w := p.w
 	if w.state.protocol == "" && w.state.cfg != nil {
@@ -153,13 +135,15 @@ func (p *SettingsPage) incoming() (profiles.Server, bool) {
 	return cfg.RecommendedIncoming()
 }
 
-// fill shows the current configuration.
+// fill shows the current configuration, and the edits typed since.
 func (p *SettingsPage) fill() {
 	w := p.w
 	cfg := w.state.cfg
 	if cfg == nil {
 		return
 	}
+	p.filling = true
+	defer func() { p.filling = false }()
 	in, _ := p.incoming()
 	out, _ := cfg.RecommendedOutgoing()
 	_, hasIMAP := cfg.FirstIncoming(profiles.IMAP)
@@ -178,19 +162,36 @@ func (p *SettingsPage) fill() {
 		p.Why.SetText(w.t("settings.why-imap", nil))
 		p.LeaveCopy.Hide()
 	}
-	p.Servers.SetText(p.plain(in, "settings.plain-incoming") + "\n" + p.plain(out, "settings.plain-outgoing"))
-	p.setEditor(&p.In, in)
-	p.setEditor(&p.Out, out)
+	p.In.set(in, w.state.edits[SideIncoming])
+	p.Out.set(out, w.state.edits[SideOutgoing])
+	if w.state.manual || len(w.state.edits) > 0 {
+		p.Advanced.Open()
+	}
+	if w.state.manual {
+		p.Manual.Show()
+	} else {
+		p.Manual.Hide()
+	}
+	p.fillNotes(cfg, in.Protocol)
+	p.summary()
+}
+
+func (p *SettingsPage) fillNotes(cfg *profiles.Config, in profiles.Protocol) {
 	p.Notes.RemoveAll()
 	p.moreBox.RemoveAll()
+	if p.w.state.manual || cfg.Source == profiles.SourceManual {
+		// the provider's advice is about the provider's servers, not these
+		p.More.Hide()
+		return
+	}
 	for _, n := range cfg.Notes {
-		if !noteApplies(n, in.Protocol) {
+		if !noteApplies(n, in) {
 			continue
 		}
 		if importantNote(n.Kind) {
-			p.Notes.Add(p.noteCard(n))
+			p.Notes.Add(p.w.noteCard(n))
 		} else {
-			p.moreBox.Add(p.noteCard(n))
+			p.moreBox.Add(p.w.noteCard(n))
 		}
 	}
 	if len(p.moreBox.Objects) == 0 {
@@ -200,14 +201,26 @@ func (p *SettingsPage) fill() {
 	}
 }
 
-func (p *SettingsPage) setEditor(e *serverEditor, s profiles.Server) {
-	e.Host.SetText(s.Host)
-	e.Port.SetText(strconv.Itoa(s.Port))
-	e.Username.SetText(s.Username)
-	for i, sec := range e.secs {
-		if sec == s.Security {
-			e.Security.SetSelectedIndex(i)
+// summary re-renders the plain-words sentences and the unencrypted warning
+// from what the editors show now.
+func (p *SettingsPage) summary() {
+	in, out := p.In.current(), p.Out.current()
+	p.Servers.SetText(p.plain(in, "settings.plain-incoming") + "\n" + p.plain(out, "settings.plain-outgoing"))
+	p.Copy.RemoveAll()
+	for _, s := range []profiles.Server{in, out} {
+		row := container.NewHBox()
+		for _, v := range []string{s.Host, strconv.Itoa(s.Port), s.Username} {
+			if v == "" || v == "0" {
+				continue
+			}
+			row.Add(p.w.copyButton(v))
 		}
+		p.Copy.Add(row)
+	}
+	if in.Security == profiles.SecurityNone || out.Security == profiles.SecurityNone {
+		p.Plaintext.Show()
+	} else {
+		p.Plaintext.Hide()
 	}
 }
 
@@ -220,54 +233,33 @@ func (p *SettingsPage) plain(s profiles.Server, key string) string {
 	case profiles.SecurityNone:
 		sec = "settings.plain-none"
 	}
+	port := strconv.Itoa(s.Port)
+	if s.Port == 0 {
+		port = "?"
+	}
 	return p.w.t(key, map[string]string{
-		"Protocol": strings.ToUpper(string(s.Protocol)), "Host": s.Host, "Port": strconv.Itoa(s.Port),
+		"Protocol": strings.ToUpper(string(s.Protocol)), "Host": s.Host, "Port": port,
 		"Security": p.w.t(sec, nil), "Username": s.Username,
 	})
 }
 
-// NoteText returns the note's text in lang: its translation when its key
-// has one, else the English text.
-func NoteText(lang string, n profiles.Note) string {
-	return displayText(knowledge.NoteText(lang, n))
-}
-
-// arrowReplacer swaps the arrow of menu paths ("Settings → Email clients"),
-// which Fyne's bundled Noto Sans lacks, for one it has.
-var arrowReplacer = strings.NewReplacer("→", "›")
-
-// displayText prepares a text from another package for Fyne's font.
-func displayText(s string) string { return arrowReplacer.Replace(s) }
-
-func (p *SettingsPage) noteCard(n profiles.Note) fyne.CanvasObject {
-	w := p.w
-	l := w.label(NoteText(w.lang, n))
-	if !hasCJK(l.Text) {
-		l.Wrapping = fyne.TextWrapWord // an untranslated note in a Japanese window
-	}
-	if importantNote(n.Kind) {
-		l.Importance = widget.WarningImportance
-	}
-	if n.URL == "" {
-		return l
-	}
-	u, err := url.Parse(n.URL)
-	if err != nil {
-		return l
-	}
-	b := widget.NewButton(w.t("settings.open-page", nil), func() { _ = w.svc.OpenURL(u) })
-	return container.NewBorder(nil, nil, nil, container.NewVBox(b), l)
-}
-
+// edited follows every keystroke in the editors: the inline errors, the
+// summary, the remembered edits (kept across a language switch) and Next.
 func (p *SettingsPage) edited() {
-	_, _, err := p.read()
-	if err != nil {
-		p.Error.SetText(err.Error())
-		p.Error.Show()
-	} else {
-		p.Error.Hide()
+	if p.filling {
+		return
 	}
-	p.w.refreshNav()
+	w := p.w
+	p.In.validate(w)
+	p.Out.validate(w)
+	if w.state.edits == nil {
+		w.state.edits = map[Side]*serverEdit{}
+	}
+	w.state.edits[SideIncoming] = p.In.edit()
+	w.state.edits[SideOutgoing] = p.Out.edit()
+	p.summary()
+	w.state.verified, w.state.result = false, nil
+	w.refreshNav()
 }
 
 // read returns the servers as the editors show them, or the first error.
@@ -277,53 +269,37 @@ func (p *SettingsPage) read() (in, out profiles.Server, err error) {
 		return in, out, fmt.Errorf("%s", p.w.t("settings.no-incoming", nil))
 	}
 	o0, _ := p.w.state.cfg.RecommendedOutgoing()
-	in, err = p.readEditor(&p.In, i0, "settings.incoming")
+	in, err = p.In.read(p.w, i0, "settings.incoming")
 	if err != nil {
 		return
 	}
-	out, err = p.readEditor(&p.Out, o0, "settings.outgoing")
+	out, err = p.Out.read(p.w, o0, "settings.outgoing")
 	return
-}
-
-func (p *SettingsPage) readEditor(e *serverEditor, base profiles.Server, sideKey string) (profiles.Server, error) {
-	s := base
-	s.Host = strings.TrimSpace(e.Host.Text)
-	side := p.w.t(sideKey, nil)
-	if err := profiles.ValidateHost(s.Host); err != nil {
-		return s, fmt.Errorf("%s", p.w.t("settings.bad-host", map[string]string{"Side": side}))
-	}
-	if validPort(e.Port.Text) != nil {
-		return s, fmt.Errorf("%s", p.w.t("settings.bad-port", map[string]string{"Side": side}))
-	}
-	s.Port, _ = strconv.Atoi(strings.TrimSpace(e.Port.Text))
-	if i := e.Security.SelectedIndex(); i >= 0 {
-		s.Security = e.secs[i]
-	}
-	s.Username = strings.TrimSpace(e.Username.Text)
-	if s.Username == "" {
-		return s, fmt.Errorf("%s", p.w.t("settings.bad-username", map[string]string{"Side": side}))
-	}
-	return s, nil
 }
 
 // apply stores the edited servers as the recommended ones.
 func (p *SettingsPage) apply() bool {
 	in, out, err := p.read()
 	if err != nil {
-		p.edited()
+		p.In.validate(p.w)
+		p.Out.validate(p.w)
 		return false
 	}
 	cfg := p.w.state.cfg
 	i0, _ := p.incoming()
 	o0, _ := cfg.RecommendedOutgoing()
-	if !in.Same(i0) || in.Username != i0.Username || !out.Same(o0) || out.Username != o0.Username || in.Protocol != cfg.Incoming[0].Protocol {
+	changed := !in.Same(i0) || !out.Same(o0) || in.Username != i0.Username || out.Username != o0.Username
+	if changed || in.Protocol != cfg.Incoming[0].Protocol {
 		cfg.Incoming = prependServer(in, cfg.Incoming)
 		cfg.Outgoing = prependServer(out, cfg.Outgoing)
-		if !in.Same(i0) || !out.Same(o0) || in.Username != i0.Username || out.Username != o0.Username {
+		if changed {
 			cfg.Source = profiles.SourceManual
+			// servers the person typed are their own choice
+			cfg.Trust, cfg.TrustDomain = profiles.TrustVerified, ""
 		}
 		p.w.state.verified = false
 	}
+	p.w.state.edits = nil
 	return true
 }
 
@@ -357,14 +333,4 @@ func noteApplies(n profiles.Note, in profiles.Protocol) bool {
 		return in == profiles.IMAP
 	}
 	return true
-}
-
-// hasCJK reports whether s holds Han, kana or full-width characters.
-func hasCJK(s string) bool {
-	for _, r := range s {
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || (r >= 0xFF00 && r <= 0xFFEF) {
-			return true
-		}
-	}
-	return false
 }

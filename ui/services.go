@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/url"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -44,6 +45,9 @@ const (
 	CheckRunning CheckState = "running"
 	CheckOK      CheckState = "ok"
 	CheckFailed  CheckState = "failed"
+	// CheckWarning marks a secure-connection line whose connection is not
+	// encrypted: it worked, and it is not safe.
+	CheckWarning CheckState = "warning"
 )
 
 // CheckEvent reports one checklist line changing state. A verifier may send
@@ -63,6 +67,8 @@ type Link struct {
 // Diagnosis explains a failed check in plain words. Key/AdviceKey with Args
 // select a translation; Title/Advice are the English fallbacks.
 type Diagnosis struct {
+	// Code is the diagnose package's code ("host-not-found"), or "".
+	Code              string
 	Key, Title        string
 	AdviceKey, Advice string
 	Args              map[string]string
@@ -109,10 +115,35 @@ type ExportRequest struct {
 	Dir      string
 	Name     string
 	Password string // empty unless the user asked to include it
-	// Verified is false when the user skipped the login check.
-	Verified bool
-	// LeaveCopy is POP3's "leave a copy on the server".
+	// LeaveCopy is POP3's "leave a copy on the server" (export.Options'
+	// DeleteFromServer is its opposite).
 	LeaveCopy bool
+	// Lang is the language of the texts a file shows while it is installed
+	// (the .mobileconfig's descriptions on the iPhone).
+	Lang string
+	// Replace allows replacing files already there (the person agreed);
+	// without it an existing file is an *ExistsError.
+	Replace bool
+}
+
+// ExistsError says that an export would replace files already there.
+type ExistsError struct{ Paths []string }
+
+func (e *ExistsError) Error() string { return "ui: file exists: " + strings.Join(e.Paths, ", ") }
+
+// VerifyRequest asks for a login check.
+type VerifyRequest struct {
+	Config   *profiles.Config
+	Password string
+	// AllowUnconfirmed is the person's explicit consent to send the
+	// password to settings whose Trust is "confirm" (verify.Options.AllowUnconfirmed).
+	AllowUnconfirmed bool
+	// AllowPlaintext is the person's explicit consent to send the password
+	// over a connection that is not encrypted (verify.Options.AllowPlaintext).
+	AllowPlaintext bool
+	// CAPEM holds certificates the person chose to trust for these servers
+	// (their IT department's), added to the system's.
+	CAPEM []byte
 }
 
 // GuideStep is one step of a guide.
@@ -142,7 +173,21 @@ type Services struct {
 	// Detect finds the settings for an address.
 	Detect func(ctx context.Context, addr profiles.Address, progress func(profiles.TraceEntry)) (*discover.Result, error)
 	// Verify checks the login on both servers, reporting each checklist line.
-	Verify func(ctx context.Context, cfg *profiles.Config, password string, progress func(CheckEvent)) (*VerifyResult, error)
+	Verify func(ctx context.Context, req VerifyRequest, progress func(CheckEvent)) (*VerifyResult, error)
+	// Known returns at once, without the network, whether the built-in
+	// list knows the address's provider (then detection starts without the
+	// typing pause).
+	Known func(addr profiles.Address) bool
+	// Online reports whether this computer reaches the internet at all.
+	Online func(ctx context.Context) bool
+	// ThunderbirdProfile finds this computer's Thunderbird profile.
+	ThunderbirdProfile func() (string, error)
+	// ShowInFolder opens the file manager on the folder of path, the file
+	// selected where the system can.
+	ShowInFolder func(path string) error
+	// ImportOutlook runs Outlook's import of a .prf file (Windows only;
+	// nil where Outlook cannot be run).
+	ImportOutlook func(path string) error
 	// Formats lists what Export can write.
 	Formats func() []ExportFormat
 	// Export writes one format and returns the files written.
@@ -159,6 +204,8 @@ type Services struct {
 	OpenURL func(u *url.URL) error
 	// ChooseFolder asks for a folder and calls done with its path ("" = cancelled).
 	ChooseFolder func(w fyne.Window, done func(path string))
+	// ChooseFile asks for a file to open and calls done with its path ("" = cancelled).
+	ChooseFile func(w fyne.Window, done func(path string))
 	// Clipboard puts text on the clipboard.
 	Clipboard func(text string)
 	// Preset is the organisation preset, or nil. With one, company addresses
@@ -189,6 +236,7 @@ func DefaultServices() Services {
 			return nil
 		},
 		ChooseFolder: chooseFolderDialog,
+		ChooseFile:   chooseFileDialog,
 		Clipboard: func(text string) {
 			if a := fyne.CurrentApp(); a != nil {
 				a.Clipboard().SetContent(text)
@@ -206,6 +254,18 @@ func (s *Services) fill() {
 	}
 	if s.Verify == nil {
 		s.Verify = d.Verify
+	}
+	if s.Known == nil {
+		s.Known = d.Known
+	}
+	if s.Online == nil {
+		s.Online = d.Online
+	}
+	if s.ThunderbirdProfile == nil {
+		s.ThunderbirdProfile = d.ThunderbirdProfile
+	}
+	if s.ShowInFolder == nil {
+		s.ShowInFolder = d.ShowInFolder
 	}
 	if s.Formats == nil {
 		s.Formats = d.Formats
@@ -230,6 +290,9 @@ func (s *Services) fill() {
 	}
 	if s.ChooseFolder == nil {
 		s.ChooseFolder = d.ChooseFolder
+	}
+	if s.ChooseFile == nil {
+		s.ChooseFile = d.ChooseFile
 	}
 	if s.Clipboard == nil {
 		s.Clipboard = d.Clipboard

@@ -1,16 +1,25 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"crypto/x509"
+	"errors"
 	"fmt"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"time"
 
 	"mailsetup/export"
 	"mailsetup/export/guide"
 	"mailsetup/export/guide/draw"
+	"mailsetup/internal/fsafe"
 	"mailsetup/profiles"
 	"mailsetup/profiles/diagnose"
+	"mailsetup/profiles/discover"
 	"mailsetup/profiles/verify"
 )
 
@@ -22,6 +31,76 @@ func wireDefaults(s *Services) {
 	s.Formats = DefaultFormats
 	s.Export = ExportFiles
 	s.Guide = GuideSteps
+	s.Known = knownProvider
+	s.Online = online
+	s.ThunderbirdProfile = export.FindProfile
+	s.ShowInFolder = showInFolder
+	if runtime.GOOS == "windows" {
+		s.ImportOutlook = importOutlook
+	}
+}
+
+// knownProvider asks only the built-in list, which needs no network.
+func knownProvider(addr profiles.Address) bool {
+	res, err := discover.Discover(context.Background(), addr, discover.Options{Sources: []profiles.Source{profiles.SourceBuiltin}})
+	return err == nil && res != nil && res.Config.Found()
+}
+
+// onlineProbes are names that resolve from any computer on the internet;
+// when none does, the computer is offline (or its DNS is broken), and no
+// failure is the person's typing.
+var onlineProbes = []string{"gmail.com", "mail.ru", "microsoft.com"}
+
+// online reports whether any well-known name resolves within 3 s.
+func online(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	found := make(chan bool, len(onlineProbes))
+	for _, h := range onlineProbes {
+		go func(h string) {
+			addrs, err := net.DefaultResolver.LookupHost(ctx, h)
+			found <- err == nil && len(addrs) > 0
+		}(h)
+	}
+	for range onlineProbes {
+		if <-found {
+			return true
+		}
+	}
+	return false
+}
+
+// showInFolder opens the system's file manager with path selected:
+// Explorer's /select, (learn.microsoft.com "Explorer command-line
+// switches"), macOS's open -R, and on other systems the folder through
+// xdg-open, which cannot select a file.
+func showInFolder(path string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "windows":
+		cmd = exec.Command("explorer.exe", "/select,"+path)
+	case "darwin":
+		cmd = exec.Command("open", "-R", path)
+	default:
+		cmd = exec.Command("xdg-open", filepath.Dir(path))
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go func() { _ = cmd.Wait() }() // explorer.exe exits 1 even when it worked
+	return nil
+}
+
+// importOutlook runs "outlook.exe /importprf FILE", Outlook's documented
+// way to read a profile file (learn.microsoft.com, "Command-line switches
+// for Microsoft Office products": /importprf).
+func importOutlook(path string) error {
+	cmd := exec.Command("outlook.exe", "/importprf", path)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go func() { _ = cmd.Wait() }()
+	return nil
 }
 
 // GuideSteps builds the guide with export/guide; each step's picture is
@@ -68,11 +147,28 @@ func sideOf(p profiles.Protocol) Side {
 }
 
 // VerifyWith returns a Services.Verify that checks both servers with
-// profiles/verify, base giving the trusted CAs and timeouts.
-func VerifyWith(base verify.Options) func(ctx context.Context, cfg *profiles.Config, password string, progress func(CheckEvent)) (*VerifyResult, error) {
-	return func(ctx context.Context, cfg *profiles.Config, password string, progress func(CheckEvent)) (*VerifyResult, error) {
+// profiles/verify, base giving the trusted CAs and timeouts. The request's
+// AllowUnconfirmed and AllowPlaintext are the person's consent, for the
+// verifier's options of the same names.
+func VerifyWith(base verify.Options) func(ctx context.Context, req VerifyRequest, progress func(CheckEvent)) (*VerifyResult, error) {
+	return func(ctx context.Context, req VerifyRequest, progress func(CheckEvent)) (*VerifyResult, error) {
+		cfg := req.Config
 		o := base
-		o.Password = verify.Secret(password)
+		o.Password = verify.Secret(req.Password)
+		if len(req.CAPEM) > 0 {
+			pool := base.Roots
+			if pool == nil {
+				if sys, err := x509.SystemCertPool(); err == nil {
+					pool = sys
+				} else {
+					pool = x509.NewCertPool()
+				}
+			} else {
+				pool = pool.Clone()
+			}
+			pool.AppendCertsFromPEM(req.CAPEM)
+			o.Roots = pool
+		}
 		o.OnStep = func(e verify.Event) {
 			st, ok := verifySteps[e.Step]
 			if !ok || progress == nil {
@@ -87,6 +183,10 @@ func VerifyWith(base verify.Options) func(ctx context.Context, cfg *profiles.Con
 			}
 			progress(CheckEvent{Side: sideOf(e.Protocol), Stage: st, State: state})
 		}
+		// The window asked before sending the password to unconfirmed
+		// settings or over an unencrypted connection (the consent dialogs);
+		// the engine refuses without that answer.
+		o.AllowUnconfirmed, o.AllowPlaintext = req.AllowUnconfirmed, req.AllowPlaintext
 		res, err := verify.Verify(ctx, cfg, o)
 		if err != nil {
 			return nil, err
@@ -113,7 +213,7 @@ func VerifyWith(base verify.Options) func(ctx context.Context, cfg *profiles.Con
 // fromDiagnose turns a verifier diagnosis into the card's content; the
 // card translates it again when the language changes.
 func fromDiagnose(d *diagnose.Diagnosis) *Diagnosis {
-	out := &Diagnosis{Title: d.Title, Advice: d.Advice, Args: d.Args, ServerReply: d.Reply}
+	out := &Diagnosis{Code: string(d.Code), Title: d.Title, Advice: d.Advice, Args: d.Args, ServerReply: d.Reply}
 	if out.ServerReply == "" {
 		out.ServerReply = d.Error
 	}
@@ -173,7 +273,7 @@ func ExportFiles(ctx context.Context, req ExportRequest) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		r, err := export.InstallThunderbird(dir, req.Config, acct)
+		r, err := export.InstallThunderbirdWith(dir, req.Config, acct, export.Options{DeleteFromServer: !req.LeaveCopy})
 		if err != nil {
 			return nil, err
 		}
@@ -183,19 +283,24 @@ func ExportFiles(ctx context.Context, req ExportRequest) ([]string, error) {
 	if !ok {
 		return nil, fmt.Errorf("ui: unknown format %q", req.Format)
 	}
-	opts := export.Options{IncludePassword: req.Password != "" && f.Password, Password: req.Password}
+	opts := export.Options{IncludePassword: req.Password != "" && f.Password, Password: req.Password,
+		DeleteFromServer: !req.LeaveCopy, Lang: req.Lang}
 	path := filepath.Join(req.Dir, export.FileName(f, acct, req.Config))
-	file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("ui: %w", err)
+	if _, err := os.Lstat(path); err == nil && !req.Replace {
+		return nil, &ExistsError{Paths: []string{path}}
 	}
-	if err := export.Write(req.Format, file, req.Config, acct, opts); err != nil {
-		file.Close()
-		os.Remove(path)
+	var buf bytes.Buffer
+	if err := export.Write(req.Format, &buf, req.Config, acct, opts); err != nil {
 		return nil, err
 	}
-	if err := file.Close(); err != nil {
-		return nil, fmt.Errorf("ui: %w", err)
+	// never a silent overwrite: replaced only when the person agreed, and
+	// 0600 when the file holds the password
+	err = fsafe.WriteFile(path, buf.Bytes(), fsafe.WriteOptions{Replace: req.Replace, Secret: opts.IncludePassword})
+	if errors.Is(err, fsafe.ErrExists) {
+		return nil, &ExistsError{Paths: []string{path}}
+	}
+	if err != nil {
+		return nil, err
 	}
 	return []string{path}, nil
 }

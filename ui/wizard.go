@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"net/url"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"mailsetup/assets/i18n"
@@ -22,7 +24,11 @@ const (
 	StepSignIn
 	StepExport
 	StepGuide
+	StepDone
 )
+
+// stepCount is the number of steps the window says it has.
+const stepCount = int(StepDone) + 1
 
 // Wizard is the window's content: five steps with Back/Next, a language
 // menu, and the state the steps share. Every method runs on the UI
@@ -31,7 +37,7 @@ type Wizard struct {
 	// Content is what the window shows.
 	Content fyne.CanvasObject
 	// Back and Next move between steps.
-	Back, Next *widget.Button
+	Back, Next *Button
 	// Language picks the window's language.
 	Language *widget.Select
 
@@ -41,6 +47,7 @@ type Wizard struct {
 	SignIn   *SignInPage
 	Export   *ExportPage
 	Guide    *GuidePage
+	Done     *DonePage
 
 	lang string
 	svc  Services
@@ -51,9 +58,10 @@ type Wizard struct {
 	// OnLanguage is called after the user picks another language.
 	OnLanguage func(lang string)
 
-	title *widget.Label
-	steps *widget.Label
-	body  *fyne.Container
+	title  *widget.Label
+	steps  *widget.Label
+	dialog dialog.Dialog // the question on screen, if any
+	body   *fyne.Container
 
 	// shared state
 	state wizardState
@@ -63,21 +71,29 @@ type wizardState struct {
 	addressText string
 	name        string
 	addr        profiles.Address
-	detected    *profiles.Config // as discovery found it
 	cfg         *profiles.Config // as the user will use it
 	trace       []profiles.TraceEntry
+	offline     bool // detection found nothing and nothing on the internet answered
 	confirmed   bool
+	manual      bool                 // the person sets the servers up by hand
+	edits       map[Side]*serverEdit // typed into the editors, not yet applied
 	protocol    profiles.Protocol
 	leaveCopy   bool
 	password    string
-	verified    bool
-	skipped     bool
-	result      *VerifyResult
-	exported    []string
-	exportDir   string
-	programs    []string          // guides of the exported formats
-	guideFiles  map[string]string // guide → file written for it
-	cancel      context.CancelFunc
+	// allowUnconfirmed and allowPlaintext are the person's explicit consent
+	// to send the password to settings that need confirming (Trust
+	// "confirm") and over an unencrypted connection; the check passes them
+	// to the verifier.
+	allowUnconfirmed, allowPlaintext bool
+	caPEM                            map[string][]byte // domain → certificates the person chose to trust
+	verified                         bool
+	skipped                          bool
+	result                           *VerifyResult
+	exportDir                        string
+	saved                            []savedFile       // every file written, in order
+	programs                         []string          // guides of the exported formats
+	guideFiles                       map[string]string // guide → file written for it
+	cancel                           context.CancelFunc
 }
 
 // NewWizard builds the wizard in lang. win may be nil (tests); it is used
@@ -92,6 +108,7 @@ func NewWizard(lang string, svc Services, win fyne.Window) *Wizard {
 	w.build()
 	if win != nil {
 		win.Canvas().SetOnTypedKey(w.TypedKey)
+		windows.Store(win, w)
 	}
 	return w
 }
@@ -102,7 +119,13 @@ func (w *Wizard) Lang() string { return w.lang }
 // Step returns the step shown.
 func (w *Wizard) Step() Step { return w.step }
 
-func (w *Wizard) t(key string, args any) string { return i18n.T(w.lang, key, args) }
+func (w *Wizard) t(key string, args any) string {
+	s := i18n.T(w.lang, key, args)
+	if w.lang == "ja" {
+		s = breakable(s)
+	}
+	return s
+}
 
 func (w *Wizard) build() {
 	w.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
@@ -126,8 +149,8 @@ func (w *Wizard) build() {
 	if w.svc.Preset.Locked(preset.FieldLanguage) {
 		w.Language.Hide()
 	}
-	w.Back = &widget.Button{Icon: nil, OnTapped: w.GoBack}
-	w.Next = &widget.Button{Importance: widget.HighImportance, OnTapped: w.GoNext}
+	w.Back = newButton(w, "", nil, w.GoBack)
+	w.Next = newMainButton(w, "", nil, w.GoNext)
 	w.body = container.NewStack()
 	heading := container.NewVBox(w.title, w.steps)
 	if org := w.svc.Preset.Organisation(); org.Name != "" {
@@ -153,6 +176,7 @@ func (w *Wizard) rebuildPages() {
 	w.SignIn = newSignInPage(w)
 	w.Export = newExportPage(w)
 	w.Guide = newGuidePage(w)
+	w.Done = newDonePage(w)
 }
 
 // SetLanguage switches every text to lang, keeping what was typed.
@@ -167,7 +191,7 @@ func (w *Wizard) SetLanguage(lang string) {
 	}
 	w.rebuildPages()
 	w.show(w.step)
-	if w.state.cfg == nil {
+	if w.state.cfg == nil && w.state.trace == nil {
 		if _, err := addressComplete(w.state.addressText); err == nil {
 			w.Address.detectNow()
 		}
@@ -196,6 +220,8 @@ func (w *Wizard) page(s Step) page {
 		return w.Export
 	case StepGuide:
 		return w.Guide
+	case StepDone:
+		return w.Done
 	}
 	return w.Address
 }
@@ -203,14 +229,26 @@ func (w *Wizard) page(s Step) page {
 func (w *Wizard) show(s Step) {
 	w.step = s
 	p := w.page(s)
-	if s == StepExport {
+	switch s {
+	case StepSignIn:
+		w.SignIn.refresh()
+	case StepExport:
 		w.Export.refresh()
+	case StepDone:
+		w.Done.refresh()
 	}
-	w.title.SetText(w.t(p.titleKey(), nil))
-	w.steps.SetText(w.t("nav.step", map[string]int{"N": int(s) + 1, "Total": 5}))
+	title := w.t(p.titleKey(), nil)
+	w.title.SetText(title)
+	w.steps.SetText(w.t("nav.step", map[string]int{"N": int(s) + 1, "Total": stepCount}))
 	w.body.Objects = []fyne.CanvasObject{p.content()}
 	w.body.Refresh()
 	w.refreshNav()
+	if w.win != nil {
+		// the page that had the focus is gone: its entry must not keep
+		// taking Escape and Return
+		w.win.Canvas().Unfocus()
+		w.win.SetTitle(title + " – " + w.t("app.title", nil))
+	}
 	w.Focus()
 }
 
@@ -220,6 +258,11 @@ func (w *Wizard) refreshNav() {
 		w.Back.Disable()
 	} else {
 		w.Back.Enable()
+	}
+	if w.step == StepDone {
+		w.Back.Hide()
+	} else {
+		w.Back.Show()
 	}
 	ok, key := w.page(w.step).canNext()
 	w.Next.SetText(w.t(key, nil))
@@ -233,9 +276,16 @@ func (w *Wizard) refreshNav() {
 
 // relayout lays the page out again after parts of it appeared or vanished.
 func (w *Wizard) relayout() {
-	if w.body != nil && len(w.body.Objects) > 0 {
-		w.body.Refresh()
+	if w.body == nil || len(w.body.Objects) == 0 {
+		return
 	}
+	// Fyne does not grow a scroll's content when something inside it grew
+	// (an opened part, an error line): refresh the page's scroll so it
+	// always reaches its real end.
+	if s, ok := w.body.Objects[0].(*container.Scroll); ok {
+		s.Refresh()
+	}
+	w.body.Refresh()
 }
 
 // presetConfig reports whether the settings come from the organisation preset.
@@ -279,7 +329,16 @@ func (w *Wizard) GoNext() {
 		w.Guide.reset()
 		w.show(StepGuide)
 	case StepGuide:
-		w.Guide.nextOrFinish()
+		w.show(StepDone)
+	case StepDone:
+		w.Finish()
+	}
+}
+
+// Finish ends the wizard (the window closes).
+func (w *Wizard) Finish() {
+	if w.OnFinish != nil {
+		w.OnFinish()
 	}
 }
 
@@ -296,8 +355,16 @@ func (w *Wizard) GoBack() {
 }
 
 // TypedKey handles keys the focused widget did not take: Enter = Next,
-// Escape = Back.
+// Escape = Back. While a dialog is open the keys are the dialog's.
 func (w *Wizard) TypedKey(ev *fyne.KeyEvent) {
+	if w.dialogOpen() {
+		if ev.Name == fyne.KeyEscape && w.dialog != nil {
+			w.dialog.Hide()
+			w.dialog = nil
+			w.Focus()
+		}
+		return
+	}
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if !w.Next.Disabled() {
@@ -328,14 +395,63 @@ func (w *Wizard) startWork() context.Context {
 }
 
 // Close cancels running work; call it when the window closes.
-func (w *Wizard) Close() { w.cancelWork() }
-
-// label makes a wrapping label. Japanese has no spaces between words, so
-// its lines break between characters.
-func (w *Wizard) label(text string) *widget.Label {
-	wrap := fyne.TextWrapWord
-	if w.lang == "ja" {
-		wrap = fyne.TextWrapBreak
+func (w *Wizard) Close() {
+	w.cancelWork()
+	if w.win != nil {
+		windows.Delete(w.win)
 	}
-	return &widget.Label{Text: text, Wrapping: wrap}
+}
+
+// ask shows a dialog that needs an explicit choice: yes runs only when the
+// person presses the button saying what will happen. Escape cancels;
+// Return does nothing, so a risky choice is never made by a stray key.
+func (w *Wizard) ask(titleKey, textKey, yesKey string, args map[string]string, yes func()) {
+	if w.win == nil {
+		return
+	}
+	text := &widget.Label{Text: w.t(textKey, args), Wrapping: fyne.TextWrapWord}
+	d := dialog.NewCustomConfirm(w.t(titleKey, args), w.t(yesKey, nil), w.t("action.cancel", nil),
+		container.New(fixedWidth(420), text), func(ok bool) {
+			w.dialog = nil
+			w.Focus() // back where the person was, not nowhere
+			if ok {
+				yes()
+			}
+		}, w.win)
+	w.dialog = d
+	d.Show()
+}
+
+// fixedWidth lays its object out at a width, as tall as its text needs
+// there (a wrapping label alone in a dialog would shrink to one word).
+type fixedWidth float32
+
+func (f fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+	}
+}
+
+func (f fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(float32(f), o.MinSize().Height))
+		h = fyne.Max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(float32(f), h)
+}
+
+// dialogOpen reports whether a dialog (or another overlay) covers the wizard.
+func (w *Wizard) dialogOpen() bool {
+	return w.win != nil && w.win.Canvas().Overlays().Top() != nil
+}
+
+// openURL opens u in the system's program and says so when that fails
+// (no browser, no file manager) instead of doing nothing.
+func (w *Wizard) openURL(u *url.URL) error {
+	err := w.svc.OpenURL(u)
+	if err != nil && w.win != nil {
+		dialog.ShowInformation(w.t("open.failed-title", nil), w.t("open.failed", map[string]string{"What": u.String()}), w.win)
+	}
+	return err
 }

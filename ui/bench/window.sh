@@ -34,7 +34,7 @@ xdotool key Return; sleep 1
 xdotool type --delay 30 "not-a-real-password"
 xdotool key Return; sleep 20
 import -window root "$out/4-signin.png"
-xdotool key Tab Tab space; sleep 1      # Skip
+xdotool key Tab space; sleep 1          # Skip (the password field is focused)
 import -window root "$out/5-export.png"
 xdotool key Return; sleep 1             # Next: Instructions
 import -window root "$out/6-guide.png"
