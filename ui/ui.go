@@ -95,10 +95,12 @@ func NewWindow(a fyne.App, opts WindowOptions, svc Services) (fyne.Window, *Wiza
 	a.Settings().SetTheme(NewTheme(lang))
 	win := a.NewWindow(i18n.T(lang, "app.title", nil))
 	wiz := NewWizard(lang, svc, win)
+	setToolsMenu(a, win, lang)
 	wiz.OnLanguage = func(l string) {
 		a.Preferences().SetString(PrefLanguage, l)
 		SetFyneLanguage(l)
 		a.Settings().SetTheme(NewTheme(l))
+		setToolsMenu(a, win, l)
 	}
 	wiz.OnFinish = win.Close
 	win.SetOnClosed(wiz.Close)
@@ -128,3 +130,13 @@ func StartLanguage(p fyne.Preferences, opts WindowOptions) string {
 
 // PrefLanguage is the preferences key holding the language the user picked.
 const PrefLanguage = "language"
+
+// setToolsMenu gives win its menu bar: Tools → "Check a domain (for IT)…",
+// which opens the domain check (issue 17) in a window of its own, in lang.
+func setToolsMenu(a fyne.App, win fyne.Window, lang string) {
+	check := fyne.NewMenuItem(i18n.T(lang, "menu.check-domain", nil), func() {
+		cw, _ := NewCheckDomainWindow(a, lang)
+		cw.Show()
+	})
+	win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(i18n.T(lang, "menu.tools", nil), check)))
+}
