@@ -1,10 +1,6 @@
 package assets
 
-import (
-	_ "embed"
-
-	"fyne.io/fyne/v2"
-)
+import _ "embed"
 
 // CJKFont is a subset of Noto Sans CJK JP Regular (SIL Open Font License
 // 1.1) in OpenType/CFF form: Latin, Latin-ext, Greek, Cyrillic,
@@ -13,8 +9,9 @@ import (
 // translation files. Regenerate it with `/usr/bin/python3
 // assets/fonts/subset.py` after adding Japanese strings.
 //
+// It is plain bytes: the Fyne resources made from it live where something
+// is drawn (export/guide/draw.CJKFont, ui's theme), so that this package and
+// the translation catalog stay free of Fyne.
+//
 //go:embed fonts/NotoSansCJKjp-Subset.otf
 var CJKFont []byte
-
-// CJKFontResource is CJKFont as a Fyne resource, ready for a theme's Font.
-var CJKFontResource fyne.Resource = fyne.NewStaticResource("NotoSansCJKjp-Subset.otf", CJKFont)

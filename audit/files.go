@@ -85,7 +85,7 @@ func files(rep *Report) []File {
 	if cfg == nil {
 		return out
 	}
-	addr, _ := profiles.ParseAddress(cfg.Address)
+	addr, _ := cfg.Addr()
 	acct := export.Account{Address: addr}
 	d := rep.Domain
 	write := func(f export.FormatName, name, at, note string) {

@@ -100,7 +100,7 @@ func resolve(cfg *profiles.Config, acct Account, opts Options) (*resolved, error
 	}
 	addr := acct.Address
 	if addr.IsZero() {
-		a, err := profiles.ParseAddress(cfg.Address)
+		a, err := cfg.Addr()
 		if err != nil {
 			return nil, fmt.Errorf("export: %w", err)
 		}
@@ -157,6 +157,13 @@ func resolve(cfg *profiles.Config, acct Account, opts Options) (*resolved, error
 }
 
 func username(s profiles.Server, addr profiles.Address) string {
+	// Discovery has already filled the placeholders in; a login that is the
+	// address or its local part is taken as it is, so an address that itself
+	// holds "%EMAILDOMAIN%" (legal in a local part) is not expanded a second
+	// time (reliability.md L17).
+	if s.Username == addr.String() || s.Username == addr.Local {
+		return CleanText(s.Username)
+	}
 	if u := CleanText(profiles.ExpandUsername(s.Username, addr)); u != "" {
 		return u
 	}

@@ -389,3 +389,20 @@ func FuzzQR(f *testing.F) {
 	f.Cleanup(func() { qrPNG = true })
 	fuzzWriter(f, FormatQR)
 }
+
+// reliability.md L17: "%EMAILDOMAIN%@example.test" is a legal address; its
+// login must stay that address, not become "example.test@example.test".
+func TestUsernameNotExpandedTwice(t *testing.T) {
+	addr, err := profiles.ParseAddress("%EMAILDOMAIN%@example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := profiles.Server{Protocol: profiles.IMAP, Host: "imap.example.test", Port: 993, Security: profiles.SecurityTLS, Username: addr.String()}
+	if got := username(s, addr); got != "%EMAILDOMAIN%@example.test" {
+		t.Errorf("username = %q", got)
+	}
+	s.Username = profiles.PlaceholderAddress
+	if got := username(s, addr); got != "%EMAILDOMAIN%@example.test" {
+		t.Errorf("template: username = %q", got)
+	}
+}

@@ -55,7 +55,30 @@ type AddressError struct {
 	Detail string // extra words for the English message, may be empty
 }
 
-func (e *AddressError) Error() string {
+func (e *AddressError) Error() string { return "address: " + e.Sentence() }
+
+// addressFieldIDs names the fields of an AddressError in translation keys.
+var addressFieldIDs = map[AddressField]string{
+	FieldAddress: "address",
+	FieldLocal:   "local",
+	FieldDomain:  "domain",
+}
+
+// MessageKeys are the translation keys that say this problem to a person,
+// most specific first: "address.err.<reason>.<field>", then
+// "address.err.<reason>" (assets/translations/address.<lang>.json).
+// i18n.Err renders an AddressError with them.
+func (e *AddressError) MessageKeys() []string {
+	return []string{
+		"address.err." + string(e.Reason) + "." + addressFieldIDs[e.Field],
+		"address.err." + string(e.Reason),
+	}
+}
+
+// Sentence is the problem as a plain English sentence, without the
+// "address: " prefix Error adds: what a person reads when no translation
+// is at hand ("the domain has no dot: it should look like example.com").
+func (e *AddressError) Sentence() string {
 	var msg string
 	switch e.Reason {
 	case ReasonEmpty:
@@ -86,7 +109,7 @@ func (e *AddressError) Error() string {
 	if e.Detail != "" {
 		msg += " (" + e.Detail + ")"
 	}
-	return "address: " + msg
+	return msg
 }
 
 // ErrInvalidAddress matches every *AddressError with errors.Is.
@@ -154,6 +177,10 @@ func ParseAddress(typed string) (Address, error) {
 	if i := strings.IndexFunc(s, isControl); i >= 0 {
 		return Address{}, &AddressError{Field: FieldAddress, Reason: ReasonControl, Detail: fmt.Sprintf("at position %d", utf8.RuneCountInString(s[:i])+1)}
 	}
+	if invisibleJoiner(s) {
+		i := strings.IndexRune(s, '\u200d')
+		return Address{}, &AddressError{Field: FieldAddress, Reason: ReasonControl, Detail: fmt.Sprintf("at position %d", utf8.RuneCountInString(s[:i])+1)}
+	}
 	var name string
 	if strings.ContainsAny(s, "<>") {
 		parsed, err := mail.ParseAddress(s)
@@ -202,8 +229,8 @@ func ParseAddress(typed string) (Address, error) {
 // checkLocal rejects local parts no mail server would accept: characters
 // outside RFC 5322's atext and dots, apart from UTF-8 (RFC 6531).
 func checkLocal(local string) error {
-	if strings.HasPrefix(local, `"`) && strings.HasSuffix(local, `"`) && len(local) >= 2 {
-		return nil // quoted local part: rare but legal
+	if strings.HasPrefix(local, `"`) {
+		return checkQuotedLocal(local)
 	}
 	if strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
 		return &AddressError{Field: FieldLocal, Reason: ReasonInvalidLocal, Detail: "dots at the start, end or twice in a row"}
@@ -220,8 +247,64 @@ func checkLocal(local string) error {
 	return nil
 }
 
+// checkQuotedLocal accepts a quoted local part only as RFC 5322 §3.2.4
+// writes one: a quote, then at least one qtext character (printable ASCII
+// other than the quote and the backslash, or UTF-8 as RFC 6532 allows) or
+// quoted-pair (a backslash and a printable character), then a closing
+// quote that ends the local part. ("", "a"b", "\" are refused.)
+func checkQuotedLocal(local string) error {
+	bad := func(detail string) error {
+		return &AddressError{Field: FieldLocal, Reason: ReasonInvalidLocal, Detail: detail}
+	}
+	body := local[1:]
+	n := 0
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case c == '"':
+			if i != len(body)-1 {
+				return bad("text after the closing quote")
+			}
+			if n == 0 {
+				return bad("nothing between the quotes")
+			}
+			return nil
+		case c == '\\':
+			if i+1 >= len(body)-1 || body[i+1] < 0x20 || body[i+1] == 0x7f {
+				return bad("a backslash with nothing after it inside the quotes")
+			}
+			i++
+		case c < 0x20 || c == 0x7f:
+			return bad(fmt.Sprintf("the character %q inside the quotes", rune(c)))
+		}
+		n++
+	}
+	return bad("a quote that is never closed")
+}
+
+// isControl reports characters that have no place in an address: controls,
+// line separators and invisible format characters (Cf: zero-width spaces,
+// bidi overrides). The zero-width joiner U+200D is part of how some scripts
+// and emoji are written, so it is allowed only between two non-ASCII
+// characters (see invisibleJoiner): between ASCII letters it only makes an
+// address that looks like another.
 func isControl(r rune) bool {
 	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r) && r != '\u200d'
+}
+
+// invisibleJoiner reports a zero-width joiner (U+200D) with an ASCII
+// character (or nothing) on either side, where it joins nothing visible.
+func invisibleJoiner(s string) bool {
+	rs := []rune(s)
+	for i, r := range rs {
+		if r != '\u200d' {
+			continue
+		}
+		if i == 0 || i == len(rs)-1 || rs[i-1] < utf8.RuneSelf || rs[i+1] < utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 var domainProfile = idna.New(

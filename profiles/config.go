@@ -210,6 +210,32 @@ type Config struct {
 	Differences []string `json:"differences,omitempty"`
 	// Verified is set when a login was proved to work, and when.
 	Verified *time.Time `json:"verified,omitempty"`
+
+	// addr is Address parsed, kept by SetAddress so that nothing
+	// downstream parses the string again; not part of the JSON.
+	addr Address
+}
+
+// SetAddress makes the Config one for a: Address is its string, and Addr
+// returns a without parsing. Constructors (ManualConfig, knowledge.Lookup,
+// autoconfig, the preset) call it. The display name is not kept: it belongs
+// to the person (export.Account.DisplayName), not to the settings.
+func (c *Config) SetAddress(a Address) {
+	a.Name = ""
+	c.Address = a.String()
+	c.addr = a
+}
+
+// Addr returns the Config's address, parsed: the one SetAddress kept, or,
+// for a Config built otherwise (decoded from JSON, Address changed by
+// hand), Address parsed now. It has no display name.
+func (c *Config) Addr() (Address, error) {
+	if c.addr.Local != "" && c.addr.String() == c.Address {
+		return c.addr, nil
+	}
+	a, err := ParseAddress(c.Address)
+	a.Name = ""
+	return a, err
 }
 
 // Normalize replaces nil slices by empty ones so the JSON shows [] rather

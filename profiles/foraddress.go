@@ -8,7 +8,7 @@ package profiles
 // one. The source and trust do not change: the same servers were found.
 func (c *Config) ForAddress(addr Address) *Config {
 	cfg := c.Clone()
-	old, _ := ParseAddress(c.Address)
+	old, _ := c.Addr()
 	fix := func(list []Server) {
 		for i := range list {
 			switch list[i].Username {
@@ -23,7 +23,7 @@ func (c *Config) ForAddress(addr Address) *Config {
 	}
 	fix(cfg.Incoming)
 	fix(cfg.Outgoing)
-	cfg.Address = addr.String()
+	cfg.SetAddress(addr)
 	for i := range cfg.Notes {
 		for k, v := range cfg.Notes[i].Args {
 			if v == old.String() {

@@ -174,29 +174,42 @@ func (s Server) Validate() error {
 	return nil
 }
 
+// HostError says why a server name is not usable.
+type HostError struct {
+	Host string
+	// Problem is the plain-words sentence, without the "profiles: " prefix.
+	Problem string
+}
+
+func (e *HostError) Error() string { return "profiles: " + e.Problem }
+
+// Sentence is the problem for a person, without the package prefix.
+func (e *HostError) Sentence() string { return e.Problem }
+
 // ValidateHost checks a server host name: an IP address, or a DNS name made
 // of letters, digits and hyphens (punycode for IDN), each label 1-63 long.
+// A problem is a *HostError.
 func ValidateHost(host string) error {
 	if host == "" {
-		return fmt.Errorf("profiles: the server name is empty")
+		return &HostError{Host: host, Problem: "the server name is empty"}
 	}
 	if net.ParseIP(host) != nil {
 		return nil
 	}
 	if len(host) > 253 {
-		return fmt.Errorf("profiles: server name %.40q… is too long", host)
+		return &HostError{Host: host, Problem: fmt.Sprintf("server name %.40q… is too long", host)}
 	}
 	for _, label := range strings.Split(strings.TrimSuffix(host, "."), ".") {
 		if label == "" || len(label) > 63 {
-			return fmt.Errorf("profiles: server name %q has an empty or too long part", host)
+			return &HostError{Host: host, Problem: fmt.Sprintf("server name %q has an empty or too long part", host)}
 		}
 		if label[0] == '-' || label[len(label)-1] == '-' {
-			return fmt.Errorf("profiles: server name %q has a part starting or ending with '-'", host)
+			return &HostError{Host: host, Problem: fmt.Sprintf("server name %q has a part starting or ending with '-'", host)}
 		}
 		for i := 0; i < len(label); i++ {
 			c := label[i]
 			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return fmt.Errorf("profiles: server name %q contains %q", host, c)
+				return &HostError{Host: host, Problem: fmt.Sprintf("server name %q contains %q", host, c)}
 			}
 		}
 	}

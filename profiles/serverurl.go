@@ -245,12 +245,13 @@ func ManualConfig(addr Address, incoming, outgoing Server) *Config {
 		outgoing.Username = addr.String()
 	}
 	c := &Config{
-		Address: addr.String(), Domain: addr.Domain,
+		Domain:   addr.Domain,
 		Provider: Provider{ID: addr.Domain, Name: addr.DomainUnicode},
 		Source:   SourceManual,
 		Incoming: []Server{incoming}, Outgoing: []Server{outgoing},
 		Trust: TrustVerified,
 	}
+	c.SetAddress(addr)
 	if addr.DomainUnicode != addr.Domain {
 		c.DomainUnicode = addr.DomainUnicode
 	}

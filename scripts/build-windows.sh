@@ -24,6 +24,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib.sh
+. "$root/scripts/lib.sh"
 out="$root/dist/mailsetup.exe"
 preset_dir=""
 debug=0
@@ -146,18 +148,7 @@ EOF
 # --- preset ---------------------------------------------------------------
 tags=()
 if [ -n "$preset_dir" ]; then
-	[ -f "$preset_dir/mailsetup.preset.json" ] || die "$preset_dir has no mailsetup.preset.json"
-	embed="$root/profiles/preset/embedded"
-	for f in "$preset_dir"/*; do
-		base=$(basename "$f")
-		case "$base" in README.md|example.preset.json) continue ;; esac
-		[ -e "$embed/$base" ] && die "$embed/$base already exists; remove it first"
-		cp -R "$f" "$embed/$base"
-		copied+=("$embed/$base")
-	done
-	# Check the preset now: an invalid one would stop the program later.
-	(cd "$root" && go run ./profiles/preset/cmd/presetcheck "$embed/mailsetup.preset.json") ||
-		die "the preset is invalid (see above)"
+	embed_preset "$root" "$preset_dir"
 	tags=(-tags preset)
 fi
 

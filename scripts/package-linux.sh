@@ -14,6 +14,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib.sh
+. "$root/scripts/lib.sh"
 out="$root/dist/mailsetup-linux-$(go env GOARCH).tar.xz"
 preset_dir=""
 die() { echo "package-linux: $*" >&2; exit 2; }
@@ -47,17 +49,7 @@ trap cleanup EXIT
 
 tags=()
 if [ -n "$preset_dir" ]; then
-	[ -f "$preset_dir/mailsetup.preset.json" ] || die "$preset_dir has no mailsetup.preset.json"
-	embed="$root/profiles/preset/embedded"
-	for f in "$preset_dir"/*; do
-		base=$(basename "$f")
-		case "$base" in README.md|example.preset.json) continue ;; esac
-		[ -e "$embed/$base" ] && die "$embed/$base already exists; remove it first"
-		cp -R "$f" "$embed/$base"
-		copied+=("$embed/$base")
-	done
-	(cd "$root" && go run ./profiles/preset/cmd/presetcheck "$embed/mailsetup.preset.json") ||
-		die "the preset is invalid (see above)"
+	embed_preset "$root" "$preset_dir"
 	tags=(-tags preset)
 fi
 

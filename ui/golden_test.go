@@ -56,9 +56,11 @@ func TestGoldenSteps(t *testing.T) {
 	assertMarkup(t, "wizard/3-signin-failed.xml", f.win.Canvas())
 }
 
-// TestScreenshots renders the first two steps in every language with the
-// real theme. With -update it writes docs/screenshots/<lang>-<step>.png.
-func TestScreenshots(t *testing.T) {
+// TestGenerateScreenshots is a generator, not a check: it renders the first
+// two steps in every language with the real theme and, with -update, writes
+// docs/screenshots/<lang>-<step>.png. Without -update it fails only if a
+// step cannot be drawn at the window's size (the goldens check content).
+func TestGenerateScreenshots(t *testing.T) {
 	for _, lang := range i18n.Languages {
 		t.Run(lang, func(t *testing.T) {
 			h := newHarness(t, lang, okVerify)
@@ -78,9 +80,10 @@ func (l lightTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Colo
 	return l.Theme.Color(n, theme.VariantLight)
 }
 
-// TestScreenshotsLaterSteps renders steps 3 to 5 in English (light theme),
-// and the failure card.
-func TestScreenshotsLaterSteps(t *testing.T) {
+// TestGenerateScreenshotsLaterSteps is a generator like
+// TestGenerateScreenshots: steps 3 to 5 in English (light theme), and the
+// failure card.
+func TestGenerateScreenshotsLaterSteps(t *testing.T) {
 	h := newHarness(t, "en", badPasswordVerify)
 	fyne.CurrentApp().Settings().SetTheme(lightTheme{NewTheme("en")})
 	h.typeAddress("ivan@yandex.ru")

@@ -174,7 +174,7 @@ func (p *AddressPage) detectNow() {
 	w := p.w
 	addr, err := profiles.ParseAddress(p.Address.Text)
 	if err != nil {
-		p.status(w.t("address.bad", map[string]string{"Reason": i18n.AddressProblem(w.lang, err)}))
+		p.status(w.t("address.bad", map[string]string{"Reason": i18n.Err(w.lang, err)}))
 		return
 	}
 	if p.stop != nil {

@@ -12,19 +12,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mailsetup/assets/i18n"
-	"mailsetup/profiles/preset"
+	"mailsetup/preset"
 )
 
 // tr translates key with args when the catalog has it, else fills the
 // English fallback.
 func tr(lang, key, fallback string, args map[string]string) string {
-	if key != "" && (i18n.Default().Has(lang, key) || i18n.Default().Has(i18n.Fallback, key)) {
-		return i18n.T(lang, key, args)
-	}
-	if fallback == "" {
-		return key
-	}
-	return fallback
+	return i18n.TOr(lang, key, fallback, args)
 }
 
 // ExportPage is step 4: which mail programs, whether to include the

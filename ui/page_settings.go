@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"mailsetup/assets/i18n"
 	"mailsetup/profiles"
+	"mailsetup/profiles/knowledge"
 )
 
 var securityKeys = map[profiles.Security]string{
@@ -229,10 +229,7 @@ func (p *SettingsPage) plain(s profiles.Server, key string) string {
 // NoteText returns the note's text in lang: its translation when its key
 // has one, else the English text.
 func NoteText(lang string, n profiles.Note) string {
-	if n.Key != "" && (i18n.Default().Has(lang, n.Key) || i18n.Default().Has(i18n.Fallback, n.Key)) {
-		return displayText(i18n.T(lang, n.Key, n.Args))
-	}
-	return displayText(n.Text)
+	return displayText(knowledge.NoteText(lang, n))
 }
 
 // arrowReplacer swaps the arrow of menu paths ("Settings → Email clients"),

@@ -7,9 +7,9 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"mailsetup/preset"
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
-	"mailsetup/profiles/preset"
 )
 
 // Side is one half of an account: incoming or outgoing mail.
@@ -168,7 +168,9 @@ type Services struct {
 	Preset *preset.Preset
 }
 
-// DefaultServices returns the real services (those whose packages exist).
+// DefaultServices returns the real services: discovery, the UI goroutine,
+// timers, the browser, the folder dialog and the clipboard here, and (in
+// wireDefaults) verify, export and the guides.
 func DefaultServices() Services {
 	s := Services{
 		Detect: func(ctx context.Context, addr profiles.Address, progress func(profiles.TraceEntry)) (*discover.Result, error) {
@@ -192,8 +194,6 @@ func DefaultServices() Services {
 				a.Clipboard().SetContent(text)
 			}
 		},
-		Formats: func() []ExportFormat { return nil },
-		Guide:   func(GuideRequest) []GuideStep { return nil },
 	}
 	wireDefaults(&s)
 	return s

@@ -8,10 +8,12 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"mailsetup/assets"
+	"mailsetup/export/guide/draw"
 )
 
-// cjkFont is the embedded Japanese-capable font, or nil when the build has none.
-var cjkFont fyne.Resource = assets.CJKFontResource
+// cjkFont is the embedded Japanese-capable font: the same resource the
+// guide pictures draw with, so Fyne parses and caches the font once.
+var cjkFont fyne.Resource = draw.CJKFont
 
 // Theme is Fyne's default theme (light or dark as the system says) with a
 // font that has the glyphs of the window's language: the embedded CJK

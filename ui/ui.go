@@ -7,12 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
 
 	"mailsetup/assets/i18n"
-	"mailsetup/profiles/preset"
+	"mailsetup/preset"
 )
 
 // AppID is the application ID, as in FyneApp.toml.
@@ -122,7 +123,7 @@ func StartLanguage(p fyne.Preferences, opts WindowOptions) string {
 	if i18n.Supported(pl) {
 		return pl
 	}
-	return i18n.FromEnv()
+	return i18n.FromEnv(os.Getenv)
 }
 
 // PrefLanguage is the preferences key holding the language the user picked.

@@ -8,14 +8,15 @@ import (
 
 	"mailsetup/export"
 	"mailsetup/export/guide"
+	"mailsetup/export/guide/draw"
 	"mailsetup/profiles"
 	"mailsetup/profiles/diagnose"
 	"mailsetup/profiles/verify"
 )
 
 // wireDefaults connects the services whose packages live elsewhere:
-// profiles/verify for the login check and export for the files. (Guides
-// come from export/guide once it exists.)
+// profiles/verify for the login check, export for the files and
+// export/guide (drawn by export/guide/draw) for the guides.
 func wireDefaults(s *Services) {
 	s.Verify = VerifyWith(verify.Options{})
 	s.Formats = DefaultFormats
@@ -42,7 +43,7 @@ func GuideSteps(req GuideRequest) []GuideStep {
 	}
 	out := make([]GuideStep, len(g.Steps))
 	for i, st := range g.Steps {
-		out[i] = GuideStep{Title: st.Title, Text: st.Text, Picture: st.Picture.Canvas()}
+		out[i] = GuideStep{Title: st.Title, Text: st.Text, Picture: draw.Canvas(st.Picture)}
 	}
 	return out
 }
@@ -159,7 +160,7 @@ func ExportFiles(ctx context.Context, req ExportRequest) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	addr, err := profiles.ParseAddress(req.Config.Address)
+	addr, err := req.Config.Addr()
 	if err != nil {
 		return nil, fmt.Errorf("ui: %w", err)
 	}

@@ -8,8 +8,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mailsetup/assets/i18n"
+	"mailsetup/preset"
 	"mailsetup/profiles"
-	"mailsetup/profiles/preset"
 )
 
 // Step numbers the wizard's pages.

@@ -2,14 +2,19 @@
 // JSON files in assets/translations (<area>.<lang>.json, a flat map from key
 // to a text/template string), the same files the window hands to Fyne's lang
 // package. Texts fall back to English, then to the key itself.
+//
+// It is a leaf: it imports only the embedded files (mailsetup/assets, which
+// links no Fyne) and golang.org/x/text, so the domain (profiles/...), the
+// writers and both front ends may all use it. Errors that can say
+// themselves in a language implement Translatable; Err renders them.
 package i18n
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"sort"
 	"strings"
@@ -156,28 +161,38 @@ func T(lang, key string, args any) string { return Default().T(lang, key, args) 
 // Match returns the supported language closest to a locale or language tag
 // ("ru_RU.UTF-8", "ja-JP", "pt"), or Fallback when none is close.
 func Match(locale string) string {
+	m, _ := match(locale)
+	return m
+}
+
+// match is Match that also says whether the locale chose the language
+// (C and POSIX choose English) rather than falling back to it.
+func match(locale string) (string, bool) {
 	l := strings.TrimSpace(locale)
 	if i := strings.IndexAny(l, ".@"); i >= 0 {
 		l = l[:i]
 	}
 	l = strings.ReplaceAll(l, "_", "-")
-	if l == "" || l == "C" || l == "POSIX" {
-		return Fallback
+	if l == "C" || l == "POSIX" {
+		return Fallback, true
+	}
+	if l == "" {
+		return Fallback, false
 	}
 	for _, code := range Languages {
 		if strings.EqualFold(l, code) {
-			return code
+			return code, true
 		}
 	}
 	tag, err := language.Parse(l)
 	if err != nil {
-		return Fallback
+		return Fallback, false
 	}
 	_, idx, conf := matcher.Match(tag)
 	if conf == language.No {
-		return Fallback
+		return Fallback, false
 	}
-	return Languages[idx]
+	return Languages[idx], true
 }
 
 var matcher = func() language.Matcher {
@@ -198,23 +213,78 @@ func Supported(code string) bool {
 	return false
 }
 
-// FromEnv picks the language from MAILSETUP_LANG, then LANGUAGE, LC_ALL,
-// LC_MESSAGES and LANG, as a POSIX program would.
-func FromEnv() string {
-	if v := os.Getenv("MAILSETUP_LANG"); v != "" {
-		return Match(v)
+// FromEnv picks the language from the environment read by getenv
+// (os.Getenv, or a test's map): MAILSETUP_LANG, then every entry of the
+// LANGUAGE list in order ("xx:ru" gives ru: GNU gettext's priority list,
+// whose unsupported entries are skipped), then the locale, which is the
+// first set of LC_ALL, LC_MESSAGES and LANG (POSIX precedence). The first
+// supported language wins; English when none is.
+func FromEnv(getenv func(string) string) string {
+	var candidates []string
+	if v := getenv("MAILSETUP_LANG"); v != "" {
+		candidates = append(candidates, v)
 	}
-	if v := os.Getenv("LANGUAGE"); v != "" {
-		for _, part := range strings.Split(v, ":") {
-			if m := Match(part); m != Fallback || strings.HasPrefix(part, "en") {
-				return m
-			}
-		}
+	if v := getenv("LANGUAGE"); v != "" {
+		candidates = append(candidates, strings.Split(v, ":")...)
 	}
 	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := os.Getenv(name); v != "" {
-			return Match(v)
+		if v := getenv(name); v != "" {
+			candidates = append(candidates, v)
+			break
+		}
+	}
+	for _, c := range candidates {
+		if m, ok := match(c); ok {
+			return m
 		}
 	}
 	return Fallback
 }
+
+// TOr is "translate, else the given English": the text for key in lang
+// (or English) when the catalog has key, else fallback, else key itself.
+// It is for texts whose English comes from elsewhere (a provider's note, a
+// format's plain name) while the catalogs may lack a key.
+func (c *Catalog) TOr(lang, key, fallback string, args any) string {
+	if key != "" && (c.Has(lang, key) || c.Has(Fallback, key)) {
+		return c.T(lang, key, args)
+	}
+	if fallback == "" {
+		return key
+	}
+	return fallback
+}
+
+// TOr is Default().TOr.
+func TOr(lang, key, fallback string, args any) string {
+	return Default().TOr(lang, key, fallback, args)
+}
+
+// Translatable is an error that can be said in any language: the catalog
+// keys to try, most specific first, and its plain English sentence (with
+// no "package: " prefix) for when no key is translated.
+// profiles.AddressError is one.
+type Translatable interface {
+	error
+	MessageKeys() []string
+	Sentence() string
+}
+
+// Err says err in lang for a person: the first of its MessageKeys the
+// catalog has, else its English Sentence. An error that is not Translatable
+// (anywhere in its chain) is its own text.
+func (c *Catalog) Err(lang string, err error) string {
+	var t Translatable
+	if !errors.As(err, &t) {
+		return err.Error()
+	}
+	for _, key := range t.MessageKeys() {
+		if _, ok := c.Raw(lang, key); ok {
+			return c.T(lang, key, nil)
+		}
+	}
+	return t.Sentence()
+}
+
+// Err is Default().Err.
+func Err(lang string, err error) string { return Default().Err(lang, err) }

@@ -1,7 +1,9 @@
 // Package guide writes step-by-step instructions for setting up one mail
 // account in one mail program, in the user's language, with the user's own
-// values, and draws a stylised picture for every step (picture.go) that the
-// window shows and the HTML writer (html.go) embeds.
+// values, and describes a stylised picture for every step (picture.go:
+// title, menu path, fields, switches, buttons). It is plain Go with no Fyne:
+// export/guide/draw paints the pictures (for the window, PNG and the HTML
+// page), and WriteText (text.go) writes the guide for a terminal.
 package guide
 
 import (
@@ -123,7 +125,7 @@ func Build(cfg *profiles.Config, o Options) (*Guide, error) {
 	}
 	b := &builder{cfg: cfg, o: o, lang: lang, in: in, out: out}
 	b.address = cfg.Address
-	if a, err := profiles.ParseAddress(cfg.Address); err == nil {
+	if a, err := cfg.Addr(); err == nil {
 		b.address = a.Unicode()
 		b.name = a.Name
 	}

@@ -2,25 +2,13 @@ package guide
 
 import (
 	"bytes"
-	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/theme"
-	"golang.org/x/net/html"
-
 	"mailsetup/assets/i18n"
 	"mailsetup/profiles"
 )
-
-var dumpLangs = []string{"en", "ru", "ja", "tr"}
-
-var dump = flag.String("dump", "", "write every picture and an HTML guide per client to this directory, to look at")
 
 // testConfig has distinct values for every field, so a test can tell
 // which one a step names.
@@ -179,181 +167,6 @@ func TestAllLanguagesHaveEveryKey(t *testing.T) {
 			if !cat.Has(lang, k) {
 				t.Errorf("%s: missing %s", lang, k)
 			}
-		}
-	}
-}
-
-func TestPicturesDeterministic(t *testing.T) {
-	test.NewTempApp(t)
-	cfg := testConfig(t, "Иван 山田")
-	for _, lang := range []string{"en", "ja"} {
-		g, err := Build(cfg, Options{Client: IOS, Lang: lang})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, s := range g.Steps[:3] {
-			a, err := s.Picture.PNG()
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := s.Picture.PNG()
-			if !bytes.Equal(a, b) {
-				t.Errorf("%s step %d: two renders differ", lang, i+1)
-			}
-			img := s.Picture.Image()
-			sz := s.Picture.Size()
-			if img.Bounds().Dx() != int(sz.Width*Scale) || img.Bounds().Dy() != int(sz.Height*Scale) {
-				t.Errorf("%s step %d: image %v, size %v", lang, i+1, img.Bounds(), sz)
-			}
-		}
-	}
-}
-
-// TestPictureShowsValues checks that a highlighted field changes the pixels
-// and a different value draws a different picture.
-func TestPictureShowsValues(t *testing.T) {
-	test.NewTempApp(t)
-	p := Picture{Platform: PlatformWindows, Title: "T", Fields: []Field{{Label: "Server", Value: "imap.a.org"}}}
-	q := p
-	q.Fields = []Field{{Label: "Server", Value: "imap.b.org"}}
-	h := p
-	h.Fields = []Field{{Label: "Server", Value: "imap.a.org", Highlight: true}}
-	pa, _ := p.PNG()
-	qa, _ := q.PNG()
-	ha, _ := h.PNG()
-	if bytes.Equal(pa, qa) || bytes.Equal(pa, ha) {
-		t.Error("value or highlight does not change the picture")
-	}
-}
-
-func TestHTML(t *testing.T) {
-	test.NewTempApp(t)
-	hostile := `<script>"&'`
-	cfg := testConfig(t, hostile)
-	cfg.Provider.Name = hostile
-	for _, lang := range i18n.Languages {
-		g, err := Build(cfg, Options{Client: Outlook, Lang: lang, Name: hostile})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := WriteHTML(&b, g); err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(b.String(), hostile) || strings.Contains(b.String(), "<script") {
-			t.Fatalf("%s: hostile value not escaped", lang)
-		}
-		doc, err := html.Parse(bytes.NewReader(b.Bytes()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		imgs, langAttr, found := 0, "", false
-		var walk func(n *html.Node)
-		walk = func(n *html.Node) {
-			if n.Type == html.ElementNode {
-				for _, a := range n.Attr {
-					if n.Data == "html" && a.Key == "lang" {
-						langAttr = a.Val
-					}
-					if n.Data == "img" && a.Key == "src" {
-						imgs++
-						if !strings.HasPrefix(a.Val, "data:image/png;base64,") {
-							t.Errorf("%s: picture not embedded: %.40s", lang, a.Val)
-						}
-					}
-				}
-			}
-			if n.Type == html.TextNode && strings.Contains(n.Data, hostile) {
-				found = true
-			}
-			for c := n.FirstChild; c != nil; c = c.NextSibling {
-				walk(c)
-			}
-		}
-		walk(doc)
-		if langAttr != lang || imgs != len(g.Steps) || !found {
-			t.Errorf("%s: lang=%q, %d images for %d steps, hostile text round-trips: %v", lang, langAttr, imgs, len(g.Steps), found)
-		}
-		if *dump != "" && (lang == "en" || lang == "ja") {
-			os.MkdirAll(*dump, 0o755)
-			os.WriteFile(filepath.Join(*dump, "outlook-"+lang+".html"), b.Bytes(), 0o644)
-		}
-	}
-}
-
-func TestDump(t *testing.T) {
-	if *dump == "" {
-		t.Skip("run with -dump DIR to write pictures to look at")
-	}
-	test.NewTempApp(t)
-	os.MkdirAll(*dump, 0o755)
-	// The README's picture (docs/guide-sample.png): Thunderbird's outgoing server at Mail.ru.
-	addr, _ := profiles.ParseAddress("ivan@mail.ru")
-	mr := profiles.ManualConfig(addr,
-		profiles.Server{Protocol: profiles.IMAP, Host: "imap.mail.ru", Port: 993, Security: profiles.SecurityTLS},
-		profiles.Server{Protocol: profiles.SMTP, Host: "smtp.mail.ru", Port: 465, Security: profiles.SecurityTLS})
-	sg, err := Build(mr, Options{Client: Thunderbird, Lang: "en", Name: "Ivan Petrov"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sb, _ := sg.Steps[3].Picture.PNG()
-	os.WriteFile(filepath.Join(*dump, "guide-sample.png"), sb, 0o644)
-	cfg := testConfig(t, "Ivan Petrov")
-	for _, lang := range dumpLangs {
-		for _, c := range Clients {
-			for _, p := range []profiles.Protocol{profiles.IMAP, profiles.POP3} {
-				g, err := Build(cfg, Options{Client: c, Lang: lang, Protocol: p})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for i, s := range g.Steps {
-					b, _ := s.Picture.PNG()
-					os.WriteFile(filepath.Join(*dump, fmt.Sprintf("%s-%s-%s-%s.png", lang, c, p, strconv.Itoa(i+1))), b, 0o644)
-				}
-				var h bytes.Buffer
-				WriteHTML(&h, g)
-				os.WriteFile(filepath.Join(*dump, fmt.Sprintf("%s-%s-%s.html", lang, c, p)), h.Bytes(), 0o644)
-			}
-		}
-	}
-}
-
-func BenchmarkPicture(b *testing.B) {
-	test.NewTempApp(b)
-	g, err := Build(testConfig(b, "Ivan"), Options{Client: Outlook, Protocol: profiles.IMAP})
-	if err != nil {
-		b.Fatal(err)
-	}
-	p := g.Steps[5].Picture
-	for b.Loop() {
-		if _, err := p.PNG(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkHTML(b *testing.B) {
-	test.NewTempApp(b)
-	g, err := Build(testConfig(b, "Ivan"), Options{Client: Outlook, Protocol: profiles.IMAP})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var size int
-	for b.Loop() {
-		var buf bytes.Buffer
-		if err := WriteHTML(&buf, g); err != nil {
-			b.Fatal(err)
-		}
-		size = buf.Len()
-	}
-	b.ReportMetric(float64(size), "bytes/html")
-	b.ReportMetric(float64(len(g.Steps)), "steps")
-}
-
-func TestFontFor(t *testing.T) {
-	for s, cjk := range map[string]bool{"設定 → メール": true, "Настройки": true, "Hesap Ayarları": false, "Setări server": true, "Șterge de pe server": false, "Korisničko ime": false, "imap.mail.ru": true} {
-		if got := fontFor(s) != theme.DefaultTextFont(); got != cjk {
-			t.Errorf("fontFor(%q) is the CJK font: %v, want %v", s, got, cjk)
 		}
 	}
 }

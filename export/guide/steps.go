@@ -7,8 +7,8 @@ import (
 	"mailsetup/profiles"
 )
 
-// providerPaths names, per provider ID and note kind, the path in the
-// provider's web settings (guide.ui.path.<id>.<kind>).
+// preKinds are the note kinds that become steps at the provider's web
+// settings before the mail program (paths: guide.ui.path.<id>.<kind>).
 var preKinds = []profiles.NoteKind{profiles.NoteEnableIMAP, profiles.NoteEnablePOP3, profiles.NoteEnableClients, profiles.NoteAppPassword}
 
 // providerSteps adds the steps that must happen at the provider first,
@@ -156,116 +156,146 @@ func (b *builder) clientSteps() {
 	file := b.o.Export == ExportFile
 	switch b.o.Client {
 	case Outlook:
-		const w = PlatformWindows
-		if file {
-			b.add("guide.t.file", "guide.s.file.outlook", nil, Picture{Platform: w, Title: b.ui("run"),
-				Fields:  []Field{{Label: b.ui("f.open"), Value: `outlook.exe /importprf "` + b.o.File + `"`, Highlight: true}},
-				Buttons: []Button{{Label: b.ui("ok"), Highlight: true}, {Label: b.ui("cancel")}}})
-			b.password(w, "Outlook")
-			break
-		}
-		b.open(w, "Outlook", "outlook")
-		b.add("guide.t.account", "guide.s.outlook.manual", map[string]string{"Option": b.ui("outlook.manual"), "Button": b.ui("connect")},
-			Picture{Platform: w, Title: "Outlook", Fields: []Field{{Label: b.ui("f.email"), Value: b.address, Highlight: true}},
-				Checks:  []Check{{Label: b.ui("outlook.manual"), On: true, Highlight: true}},
-				Buttons: []Button{{Label: b.ui("connect"), Highlight: true}}})
-		b.chooseType(w, "Outlook", "IMAP", "POP", []Button{{Label: "Exchange"}})
-		b.incoming(w, b.ui("outlook.settings"), b.ui("next"))
-		b.outgoing(w, b.ui("outlook.settings"), b.ui("outlook.auth"), b.ui("next"))
-		b.password(w, "Outlook")
-		b.keepOnServer(w, "outlook.pop3", "outlook.leavecopy", true)
-		b.finish(w, "Outlook", b.ui("done"))
+		b.outlookSteps(file)
 	case AppleMail:
-		const m = PlatformMac
-		if file {
-			path := b.uiPath("applemail.profile")
-			b.add("guide.t.file", "guide.s.file.apple", map[string]string{"Path": joinPath(path), "Button": b.ui("install")},
-				Picture{Platform: m, Title: b.o.File, Path: path, Buttons: []Button{{Label: b.ui("install"), Highlight: true}}})
-			b.password(m, "Mail")
-			break
-		}
-		b.open(m, "Mail", "applemail")
-		b.identity(m, "Mail", nil, b.ui("signin"))
-		b.add("guide.t.incoming", "guide.s.apple.servers", nil, Picture{Platform: m, Title: "Mail", Fields: []Field{
-			{Label: b.ui("f.user"), Value: b.in.Username, Highlight: true},
-			{Label: b.ui("apple.type"), Value: protoName(b.in.Protocol), Highlight: true},
-			{Label: b.ui("apple.in"), Value: b.in.Host, Highlight: true},
-			{Label: b.ui("apple.out"), Value: b.out.Host, Highlight: true}},
-			Buttons: []Button{{Label: b.ui("signin"), Highlight: true}}})
-		b.advanced(m, "applemail.adv", "apple.auto", "apple.tls")
-		b.keepOnServer(m, "applemail.pop3", "apple.remove", false)
+		b.appleMailSteps(file)
 	case IOS:
-		const p = PlatformPhone
-		if file {
-			path := b.uiPath("ios.profile")
-			b.add("guide.t.file", "guide.s.file.ios", map[string]string{"Path": joinPath(path), "Button": b.ui("install")},
-				Picture{Platform: p, Title: b.ui("settings"), Path: path, Buttons: []Button{{Label: b.ui("install"), Highlight: true}}})
-			b.password(p, b.ui("settings"))
-			break
-		}
-		b.open(p, b.ui("settings"), "ios")
-		b.identity(p, b.ui("ios.new"), nil, b.ui("next"))
-		b.chooseType(p, b.ui("ios.new"), "IMAP", "POP", nil)
-		b.incoming(p, b.ui("ios.in"), b.ui("next"))
-		b.outgoing(p, b.ui("ios.out"), b.ui("ios.auth"), b.ui("save"))
-		b.advanced(p, "ios.adv", "", "ios.ssl")
-		b.keepOnServer(p, "ios.pop3", "ios.keep", true)
+		b.iosSteps(file)
 	case Android, K9:
-		const p = PlatformPhone
-		if b.o.Client == K9 && file {
-			path := b.uiPath("k9.import")
-			b.add("guide.t.file", "guide.s.file.k9", map[string]string{"Path": joinPath(path), "Button": b.ui("import")},
-				Picture{Platform: p, Title: "Thunderbird / K-9 Mail", Path: path, Fields: []Field{{Label: b.ui("f.file"), Value: b.o.File, Highlight: true}},
-					Buttons: []Button{{Label: b.ui("import"), Highlight: true}}})
-			b.password(p, "Thunderbird / K-9 Mail")
-			break
-		}
-		title, pathKey := "Gmail", "android"
-		if b.o.Client == K9 {
-			title, pathKey = "Thunderbird / K-9 Mail", "k9"
-		}
-		b.open(p, title, pathKey)
-		b.identity(p, title, nil, b.ui("android.manual"))
-		b.chooseType(p, title, b.ui("android.imap"), b.ui("android.pop"), nil)
-		b.incoming(p, b.ui("android.in"), b.ui("next"))
-		b.outgoing(p, b.ui("android.out"), b.ui("android.auth"), b.ui("next"))
-		b.keepOnServer(p, "android.pop3", "android.keep", true)
-		b.finish(p, title, b.ui("next"))
-		if b.o.Client == Android {
-			b.add("guide.t.other", "guide.s.android.other", nil, Picture{Platform: p, Title: b.ui("android.email"),
-				Fields:  b.serverFields(b.in, false),
-				Buttons: []Button{{Label: b.ui("android.manual"), Highlight: true}}})
-		}
+		b.androidSteps(file)
 	case Thunderbird:
-		const w = PlatformWindows
-		if b.o.Export == ExportInstalled {
-			b.add("guide.t.open", "guide.s.installed", nil, Picture{Platform: w, Title: "Thunderbird",
-				Fields: []Field{{Label: b.ui("f.email"), Value: b.address, Highlight: true}}})
-			b.password(w, "Thunderbird")
-			break
-		}
-		if file {
-			path := b.uiPath("thunderbird.import")
-			b.add("guide.t.file", "guide.s.file.tbzip", map[string]string{"Path": joinPath(path), "Button": b.ui("import")},
-				Picture{Platform: w, Title: "Thunderbird", Path: path, Fields: []Field{{Label: b.ui("f.file"), Value: b.o.File, Highlight: true}},
-					Buttons: []Button{{Label: b.ui("import"), Highlight: true}}})
-			b.password(w, "Thunderbird")
-			break
-		}
-		b.open(w, "Thunderbird", "thunderbird")
-		b.identity(w, "Thunderbird", nil, b.ui("tb.manual"))
-		b.incoming(w, b.ui("tb.in"), b.ui("tb.retest"))
-		b.outgoing(w, b.ui("tb.out"), b.ui("tb.auth"), b.ui("done"))
-		b.keepOnServer(w, "thunderbird.pop3", "tb.leave", true)
+		b.thunderbirdSteps(file)
 	case TheBat:
-		const w = PlatformWindows
-		b.open(w, "The Bat!", "thebat")
-		b.identity(w, "The Bat!", nil, b.ui("next"))
-		b.chooseType(w, "The Bat!", "IMAP4", "POP3", nil)
-		b.incoming(w, b.ui("bat.in"), b.ui("next"))
-		b.outgoing(w, b.ui("bat.out"), b.ui("bat.auth"), b.ui("finish"))
-		b.keepOnServer(w, "thebat.pop3", "bat.leave", true)
+		b.theBatSteps(file)
 	}
+}
+
+// outlookSteps: classic Outlook on Windows (a .prf to run, or the manual dialogs).
+func (b *builder) outlookSteps(file bool) {
+	const w = PlatformWindows
+	if file {
+		b.add("guide.t.file", "guide.s.file.outlook", nil, Picture{Platform: w, Title: b.ui("run"),
+			Fields:  []Field{{Label: b.ui("f.open"), Value: `outlook.exe /importprf "` + b.o.File + `"`, Highlight: true}},
+			Buttons: []Button{{Label: b.ui("ok"), Highlight: true}, {Label: b.ui("cancel")}}})
+		b.password(w, "Outlook")
+		return
+	}
+	b.open(w, "Outlook", "outlook")
+	b.add("guide.t.account", "guide.s.outlook.manual", map[string]string{"Option": b.ui("outlook.manual"), "Button": b.ui("connect")},
+		Picture{Platform: w, Title: "Outlook", Fields: []Field{{Label: b.ui("f.email"), Value: b.address, Highlight: true}},
+			Checks:  []Check{{Label: b.ui("outlook.manual"), On: true, Highlight: true}},
+			Buttons: []Button{{Label: b.ui("connect"), Highlight: true}}})
+	b.chooseType(w, "Outlook", "IMAP", "POP", []Button{{Label: "Exchange"}})
+	b.incoming(w, b.ui("outlook.settings"), b.ui("next"))
+	b.outgoing(w, b.ui("outlook.settings"), b.ui("outlook.auth"), b.ui("next"))
+	b.password(w, "Outlook")
+	b.keepOnServer(w, "outlook.pop3", "outlook.leavecopy", true)
+	b.finish(w, "Outlook", b.ui("done"))
+}
+
+// appleMailSteps: Mail on a Mac (a .mobileconfig, or the account sheet).
+func (b *builder) appleMailSteps(file bool) {
+	const m = PlatformMac
+	if file {
+		path := b.uiPath("applemail.profile")
+		b.add("guide.t.file", "guide.s.file.apple", map[string]string{"Path": joinPath(path), "Button": b.ui("install")},
+			Picture{Platform: m, Title: b.o.File, Path: path, Buttons: []Button{{Label: b.ui("install"), Highlight: true}}})
+		b.password(m, "Mail")
+		return
+	}
+	b.open(m, "Mail", "applemail")
+	b.identity(m, "Mail", nil, b.ui("signin"))
+	b.add("guide.t.incoming", "guide.s.apple.servers", nil, Picture{Platform: m, Title: "Mail", Fields: []Field{
+		{Label: b.ui("f.user"), Value: b.in.Username, Highlight: true},
+		{Label: b.ui("apple.type"), Value: protoName(b.in.Protocol), Highlight: true},
+		{Label: b.ui("apple.in"), Value: b.in.Host, Highlight: true},
+		{Label: b.ui("apple.out"), Value: b.out.Host, Highlight: true}},
+		Buttons: []Button{{Label: b.ui("signin"), Highlight: true}}})
+	b.advanced(m, "applemail.adv", "apple.auto", "apple.tls")
+	b.keepOnServer(m, "applemail.pop3", "apple.remove", false)
+}
+
+// iosSteps: Settings → Mail on an iPhone or iPad.
+func (b *builder) iosSteps(file bool) {
+	const p = PlatformPhone
+	if file {
+		path := b.uiPath("ios.profile")
+		b.add("guide.t.file", "guide.s.file.ios", map[string]string{"Path": joinPath(path), "Button": b.ui("install")},
+			Picture{Platform: p, Title: b.ui("settings"), Path: path, Buttons: []Button{{Label: b.ui("install"), Highlight: true}}})
+		b.password(p, b.ui("settings"))
+		return
+	}
+	b.open(p, b.ui("settings"), "ios")
+	b.identity(p, b.ui("ios.new"), nil, b.ui("next"))
+	b.chooseType(p, b.ui("ios.new"), "IMAP", "POP", nil)
+	b.incoming(p, b.ui("ios.in"), b.ui("next"))
+	b.outgoing(p, b.ui("ios.out"), b.ui("ios.auth"), b.ui("save"))
+	b.advanced(p, "ios.adv", "", "ios.ssl")
+	b.keepOnServer(p, "ios.pop3", "ios.keep", true)
+}
+
+// androidSteps: Gmail for Android, or Thunderbird / K-9 Mail (which can import a .k9s).
+func (b *builder) androidSteps(file bool) {
+	const p = PlatformPhone
+	if b.o.Client == K9 && file {
+		path := b.uiPath("k9.import")
+		b.add("guide.t.file", "guide.s.file.k9", map[string]string{"Path": joinPath(path), "Button": b.ui("import")},
+			Picture{Platform: p, Title: "Thunderbird / K-9 Mail", Path: path, Fields: []Field{{Label: b.ui("f.file"), Value: b.o.File, Highlight: true}},
+				Buttons: []Button{{Label: b.ui("import"), Highlight: true}}})
+		b.password(p, "Thunderbird / K-9 Mail")
+		return
+	}
+	title, pathKey := "Gmail", "android"
+	if b.o.Client == K9 {
+		title, pathKey = "Thunderbird / K-9 Mail", "k9"
+	}
+	b.open(p, title, pathKey)
+	b.identity(p, title, nil, b.ui("android.manual"))
+	b.chooseType(p, title, b.ui("android.imap"), b.ui("android.pop"), nil)
+	b.incoming(p, b.ui("android.in"), b.ui("next"))
+	b.outgoing(p, b.ui("android.out"), b.ui("android.auth"), b.ui("next"))
+	b.keepOnServer(p, "android.pop3", "android.keep", true)
+	b.finish(p, title, b.ui("next"))
+	if b.o.Client == Android {
+		b.add("guide.t.other", "guide.s.android.other", nil, Picture{Platform: p, Title: b.ui("android.email"),
+			Fields:  b.serverFields(b.in, false),
+			Buttons: []Button{{Label: b.ui("android.manual"), Highlight: true}}})
+	}
+}
+
+// thunderbirdSteps: Thunderbird (installed into the profile, a profile zip, or by hand).
+func (b *builder) thunderbirdSteps(file bool) {
+	const w = PlatformWindows
+	if b.o.Export == ExportInstalled {
+		b.add("guide.t.open", "guide.s.installed", nil, Picture{Platform: w, Title: "Thunderbird",
+			Fields: []Field{{Label: b.ui("f.email"), Value: b.address, Highlight: true}}})
+		b.password(w, "Thunderbird")
+		return
+	}
+	if file {
+		path := b.uiPath("thunderbird.import")
+		b.add("guide.t.file", "guide.s.file.tbzip", map[string]string{"Path": joinPath(path), "Button": b.ui("import")},
+			Picture{Platform: w, Title: "Thunderbird", Path: path, Fields: []Field{{Label: b.ui("f.file"), Value: b.o.File, Highlight: true}},
+				Buttons: []Button{{Label: b.ui("import"), Highlight: true}}})
+		b.password(w, "Thunderbird")
+		return
+	}
+	b.open(w, "Thunderbird", "thunderbird")
+	b.identity(w, "Thunderbird", nil, b.ui("tb.manual"))
+	b.incoming(w, b.ui("tb.in"), b.ui("tb.retest"))
+	b.outgoing(w, b.ui("tb.out"), b.ui("tb.auth"), b.ui("done"))
+	b.keepOnServer(w, "thunderbird.pop3", "tb.leave", true)
+}
+
+// theBatSteps: The Bat! on Windows.
+func (b *builder) theBatSteps(file bool) {
+	const w = PlatformWindows
+	b.open(w, "The Bat!", "thebat")
+	b.identity(w, "The Bat!", nil, b.ui("next"))
+	b.chooseType(w, "The Bat!", "IMAP4", "POP3", nil)
+	b.incoming(w, b.ui("bat.in"), b.ui("next"))
+	b.outgoing(w, b.ui("bat.out"), b.ui("bat.auth"), b.ui("finish"))
+	b.keepOnServer(w, "thebat.pop3", "bat.leave", true)
 }
 
 // advanced adds the step that checks ports and security after an automatic

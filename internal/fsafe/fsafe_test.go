@@ -7,7 +7,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"syscall"
 	"testing"
 )
@@ -75,12 +74,10 @@ func TestWriteFile(t *testing.T) {
 				t.Errorf("content %q", b)
 			}
 			st, _ := os.Stat(p)
-			if runtime.GOOS != "windows" {
-				old := syscall.Umask(0)
-				syscall.Umask(old)
-				if got, want := st.Mode().Perm(), tt.wantMode&^os.FileMode(old); got != want {
-					t.Errorf("mode %v, want %v", got, want)
-				}
+			old := syscall.Umask(0)
+			syscall.Umask(old)
+			if got, want := st.Mode().Perm(), tt.wantMode&^os.FileMode(old); got != want {
+				t.Errorf("mode %v, want %v", got, want)
 			}
 			left, _ := filepath.Glob(filepath.Join(dir, ".mailsetup-*"))
 			if len(left) != 0 {

@@ -224,6 +224,7 @@ func (d *Document) Config(addr profiles.Address) (*profiles.Config, error) {
 		Source: profiles.SourceAutoconfig,
 		Trust:  profiles.TrustVerified,
 	}
+	cfg.SetAddress(addr)
 	if addr.DomainUnicode != "" && addr.DomainUnicode != addr.Domain {
 		cfg.DomainUnicode = addr.DomainUnicode
 	}

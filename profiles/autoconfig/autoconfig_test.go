@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"mailsetup/profiles"
+	"mailsetup/profiles/mailtest"
 )
 
 func addr(t testing.TB, s string) profiles.Address {
@@ -169,24 +170,8 @@ func TestLatin1(t *testing.T) {
 	}
 }
 
-// ispdbDir finds shared/data/ispdb by walking up from the test's directory.
-func ispdbDir(t testing.TB) string {
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		cand := filepath.Join(dir, "shared", "data", "ispdb")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/data/ispdb not found above the repository (the ISPDB sample is not part of the repo); conformance not checked")
-		}
-		dir = parent
-	}
-}
+// ispdbDir is the shared ISPDB sample (skips without it).
+func ispdbDir(t testing.TB) string { return mailtest.SharedData(t, "ispdb") }
 
 // TestISPDBConformance parses every provider file of the ISPDB sample.
 func TestISPDBConformance(t *testing.T) {

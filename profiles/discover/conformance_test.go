@@ -9,26 +9,11 @@ import (
 	"testing"
 
 	"mailsetup/profiles"
+	"mailsetup/profiles/mailtest"
 )
 
-// ispdbDir finds shared/data/ispdb by walking up from the test's directory.
-func ispdbDir(t testing.TB) string {
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		cand := filepath.Join(dir, "shared", "data", "ispdb")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/data/ispdb not found above the repository (the ISPDB sample is not part of the repo); ISPDB conformance not checked")
-		}
-		dir = parent
-	}
-}
+// ispdbDir is the shared ISPDB sample (skips without it).
+func ispdbDir(t testing.TB) string { return mailtest.SharedData(t, "ispdb") }
 
 // ispdbExpect reads a provider file with its own minimal decoder (not the
 // autoconfig package) and returns its first domain and its IMAP/POP3/SMTP

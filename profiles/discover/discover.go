@@ -101,6 +101,10 @@ type Result struct {
 	// discovery answered, in rank order. They are what Config.Differences
 	// compares against.
 	Candidates []*profiles.Config
+	// Warnings are about the address itself and hold even when nothing was
+	// found: a domain that only looks like a known provider's ("gmaіl.com"
+	// with a Cyrillic "і"). When Config is set they are in its Warnings too.
+	Warnings []string
 }
 
 // ParseSources reads a comma-separated --sources list ("builtin,mx").
@@ -301,6 +305,12 @@ func (g *gathering) report(ctx context.Context, elapsed int64) *Result {
 		win.Trace = res.Trace
 		win.Normalize()
 		res.Config = win
+	}
+	if l, ok := g.r.kb.Lookalike(g.r.addr.Domain); ok {
+		res.Warnings = append(res.Warnings, l.Warning())
+		if res.Config != nil {
+			res.Config.Warnings = append([]string{l.Warning()}, res.Config.Warnings...)
+		}
 	}
 	return res
 }

@@ -322,6 +322,26 @@ func TestMX(t *testing.T) {
 	}
 }
 
+// The MX host name, not only its registrable domain, picks the provider:
+// Yahoo's MX hosts are under yahoodns.net and AOL's under
+// mail.gm0.yahoodns.net (the ISPDB's aol.com.xml and yahoo.com.xml), so a
+// company domain hosted at AOL must not come out as Yahoo.
+func TestMXHostPicksTheProvider(t *testing.T) {
+	tests := []struct{ mx, want string }{
+		{"mx-aol.mail.gm0.yahoodns.net.", "aol"},
+		{"mta5.am0.yahoodns.net.", "yahoo"},
+	}
+	for _, tt := range tests {
+		w := newWorld(t)
+		w.dns.setAD(true)
+		w.dns.add("corp.test. 300 IN MX 10 " + tt.mx)
+		res := detect(t, w, "boss@corp.test", w.opts(profiles.SourceMX))
+		if res.Config == nil || res.Config.Provider.ID != tt.want {
+			t.Errorf("MX %s: config %+v, want provider %s", tt.mx, res.Config, tt.want)
+		}
+	}
+}
+
 func TestMXThroughISPDB(t *testing.T) {
 	w := newWorld(t)
 	w.dns.add("corp.test. 300 IN MX 10 in1.smtp.hoster.test.")

@@ -54,7 +54,7 @@ func (r *run) fromMX(ctx context.Context) answer {
 			r.addr.Domain, host, reg, cfg.Provider.Name, dnssec))
 		return answer{cfg: cfg, detail: detail + " → " + how, url: host}
 	}
-	if p, ok := r.kb.LookupMX(reg); ok {
+	if p, ok := r.kb.LookupMX(host); ok { // the host, so "mail.gm0.yahoodns.net" (AOL) wins over "yahoodns.net" (Yahoo)
 		return finish(p.ConfigFor(r.addr, profiles.SourceMX), "built-in provider "+p.ID)
 	}
 	// Thunderbird's order: the MX host's parent domain, then the registrable one.

@@ -1,34 +1,15 @@
 package knowledge
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"mailsetup/profiles"
+	"mailsetup/profiles/mailtest"
 )
 
-// ispdbDir finds ../shared/data/ispdb by walking up from the test's
-// directory. The ISPDB sample is MPL data that is read here, never copied.
-func ispdbDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		cand := filepath.Join(dir, "shared", "data", "ispdb")
-		if fi, err := os.Stat(cand); err == nil && fi.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("the ISPDB sample (a directory shared/data/ispdb above the repository) is not on this machine; cross-check skipped")
-		}
-		dir = parent
-	}
-}
+// ispdbDir is the shared ISPDB sample (skips without it).
+func ispdbDir(t *testing.T) string { return mailtest.SharedData(t, "ispdb") }
 
 type ispdbServer struct {
 	Type       string `xml:"type,attr"`

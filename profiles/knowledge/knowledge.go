@@ -223,6 +223,7 @@ func (p *Provider) ConfigFor(addr profiles.Address, source profiles.Source) *pro
 		Limits:   p.Limits,
 		Trust:    profiles.TrustVerified,
 	}
+	cfg.SetAddress(addr)
 	if addr.DomainUnicode != addr.Domain {
 		cfg.DomainUnicode = addr.DomainUnicode
 	}
@@ -317,16 +318,12 @@ func LimitsNote(provider string, l profiles.Limits) (profiles.Note, bool) {
 	if len(parts) == 0 {
 		return profiles.Note{}, false
 	}
-	// Render each part with its own key, then join them in the sentence.
-	var rendered []string
-	for _, k := range parts {
-		rendered = append(rendered, i18n.T(i18n.Fallback, "note.limit."+k, args))
-	}
-	args["List"] = strings.Join(rendered, "; ")
+	// Each part has its own key; NoteText says them again in any language.
 	args["Parts"] = strings.Join(parts, ",")
+	args["List"] = limitList(i18n.Fallback, args)
 	return profiles.Note{
-		Kind: profiles.NoteLimit, Key: "note.limits", Args: args,
-		Text: i18n.T(i18n.Fallback, "note.limits", args),
+		Kind: profiles.NoteLimit, Key: limitsKey, Args: args,
+		Text: i18n.T(i18n.Fallback, limitsKey, args),
 	}, true
 }
 

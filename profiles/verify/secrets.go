@@ -32,7 +32,7 @@ func checkCredentials(cfg *profiles.Config, opts *Options) error {
 	if mailwire.HasControl(string(opts.Password)) {
 		return &CredentialError{Field: "password"}
 	}
-	addr, _ := profiles.ParseAddress(cfg.Address)
+	addr, _ := cfg.Addr()
 	if mailwire.HasControl(cfg.Address) {
 		return &CredentialError{Field: "username"}
 	}

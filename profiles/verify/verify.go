@@ -274,7 +274,7 @@ func Verify(ctx context.Context, cfg *profiles.Config, opts Options) (*Result, e
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.timeout())
 	defer cancel()
-	addr, _ := profiles.ParseAddress(cfg.Address)
+	addr, _ := cfg.Addr()
 	sides := sidesOf(cfg, &opts)
 	res := &Result{Checks: make([]Check, len(sides))}
 	var wg sync.WaitGroup
@@ -348,7 +348,7 @@ func VerifyServer(ctx context.Context, cfg *profiles.Config, s profiles.Server, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.timeout())
 	defer cancel()
-	addr, _ := profiles.ParseAddress(cfg.Address)
+	addr, _ := cfg.Addr()
 	opts.NoAlternatives = true
 	return checkSide(ctx, cfg, addr, []profiles.Server{s}, &opts), nil
 }

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"mailsetup/preset"
 	"mailsetup/profiles"
-	"mailsetup/profiles/preset"
 )
 
 func init() {
@@ -260,7 +260,7 @@ func (r *batchRun) collect(results <-chan batchResult, total int) int {
 // error is the row's reason.
 func (r *batchRun) prepare(ctx context.Context, p *batchPerson) (*profiles.Config, error) {
 	if err := r.preset.CheckAddress(p.Address); err != nil {
-		return nil, errors.New(strings.TrimPrefix(err.Error(), "preset: "))
+		return nil, errors.New(profiles.Sentence(err))
 	}
 	who := strings.ToLower(p.Address.String())
 	if prev, dup := r.people[who]; dup {

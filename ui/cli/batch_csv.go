@@ -336,7 +336,7 @@ func parseBatchRow(p batchPerson, fields []string, cols [3]int, maxCols int, fir
 	}
 	addr, err := profiles.ParseAddress(raw)
 	if err != nil {
-		row.Err = fmt.Sprintf("%s is not a usable e-mail address: %s", printable(raw), strings.TrimPrefix(err.Error(), "address: "))
+		row.Err = fmt.Sprintf("%s is not a usable e-mail address: %s", printable(raw), profiles.Sentence(err))
 		if first {
 			row.Err += " (a header row must name the columns: address, name, login)"
 		}

@@ -9,8 +9,9 @@ import (
 
 	"mailsetup/export"
 	"mailsetup/export/guide"
+	"mailsetup/export/guide/draw"
+	"mailsetup/preset"
 	"mailsetup/profiles"
-	"mailsetup/profiles/preset"
 )
 
 // batchOutput is one kind of file batch writes into each person's folder:
@@ -31,16 +32,6 @@ type batchContext struct {
 	// Outputs are the IDs chosen with --format, so a guide can point at the
 	// profile file written beside it.
 	Outputs []string
-}
-
-// guideProfileFormat is the profile file each mail program's guide can start
-// from, when batch writes it beside the guide.
-var guideProfileFormat = map[guide.Client]export.FormatName{
-	guide.Outlook:     export.FormatPRF,
-	guide.AppleMail:   export.FormatMobileconfig,
-	guide.IOS:         export.FormatMobileconfig,
-	guide.K9:          export.FormatK9,
-	guide.Thunderbird: export.FormatThunderbirdZip,
 }
 
 // batchOutputs lists every output, sorted by ID: "json", every export
@@ -65,7 +56,7 @@ func batchOutputs() []batchOutput {
 			Write: func(w io.Writer, cfg *profiles.Config, p batchPerson, bc *batchContext) error {
 				opts := export.Options{Organization: bc.Preset.Organisation().Name}
 				if s := bc.Preset.Signing(); s != nil && f.Name == export.FormatMobileconfig {
-					opts.Signer = &export.Signer{Cert: s.Certificate, Key: s.Key, Chain: s.Chain}
+					opts.Signer = s
 				}
 				return export.Write(string(f.Name), w, cfg, p.account(), opts)
 			},
@@ -77,7 +68,7 @@ func batchOutputs() []batchOutput {
 			File: func(batchPerson) string { return "guide-" + string(c) + ".html" },
 			Write: func(w io.Writer, cfg *profiles.Config, p batchPerson, bc *batchContext) error {
 				o := guide.Options{Client: c, Lang: bc.Lang, Name: p.Name}
-				if f, ok := guideProfileFormat[c]; ok && slices.Contains(bc.Outputs, string(f)) {
+				if f, ok := guide.FileFormat(c); ok && slices.Contains(bc.Outputs, string(f)) {
 					if format, ok := export.Lookup(string(f)); ok {
 						o.Export, o.File = guide.ExportFile, export.FileName(format, p.account(), cfg)
 					}
@@ -86,7 +77,7 @@ func batchOutputs() []batchOutput {
 				if err != nil {
 					return err
 				}
-				return guide.WriteHTML(w, g)
+				return draw.WriteHTML(w, g)
 			},
 		})
 	}

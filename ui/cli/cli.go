@@ -24,7 +24,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"mailsetup/profiles/preset"
+	"mailsetup/preset"
 )
 
 // Exit statuses shared by every command.

@@ -14,9 +14,10 @@ import (
 
 	"mailsetup/assets/i18n"
 	"mailsetup/internal/fsafe"
+	"mailsetup/preset"
 	"mailsetup/profiles"
 	"mailsetup/profiles/discover"
-	"mailsetup/profiles/preset"
+	"mailsetup/profiles/knowledge"
 )
 
 // findFlags are the flags of every command that finds settings before it
@@ -86,7 +87,7 @@ func (f *findFlags) options() (findOptions, error) {
 	if f.incoming != "" {
 		s, err := profiles.ParseServerURL(f.incoming)
 		if err != nil {
-			return o, usagef("--incoming: %s", strings.TrimPrefix(err.Error(), "profiles: "))
+			return o, usagef("--incoming: %s", profiles.Sentence(err))
 		}
 		if !s.Protocol.Incoming() {
 			return o, usagef("--incoming must be imap:// or pop3://, not %s://", s.Protocol)
@@ -96,7 +97,7 @@ func (f *findFlags) options() (findOptions, error) {
 	if f.outgoing != "" {
 		s, err := profiles.ParseServerURL(f.outgoing)
 		if err != nil {
-			return o, usagef("--outgoing: %s", strings.TrimPrefix(err.Error(), "profiles: "))
+			return o, usagef("--outgoing: %s", profiles.Sentence(err))
 		}
 		if s.Protocol != profiles.SMTP {
 			return o, usagef("--outgoing must be smtp://, not %s://", s.Protocol)
@@ -145,15 +146,7 @@ func pickLanguage(env *Env, lang string) string {
 	if lang != "" {
 		return lang
 	}
-	if v := env.getenv("MAILSETUP_LANG"); v != "" {
-		return i18n.Match(v)
-	}
-	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := env.getenv(k); v != "" {
-			return i18n.Match(strings.Split(v, ":")[0])
-		}
-	}
-	return i18n.Fallback
+	return i18n.FromEnv(env.getenv)
 }
 
 // errNotFound means no source knew the address and no overrides filled the gap.
@@ -179,7 +172,7 @@ func resolveConfig(ctx context.Context, pr *preset.Preset, addr profiles.Address
 		return cfg, nil
 	}
 	if err := pr.CheckAddress(addr); err != nil {
-		return nil, usagef("%s", pr.WithSupport(strings.TrimPrefix(err.Error(), "preset: ")))
+		return nil, usagef("%s", pr.WithSupport(profiles.Sentence(err)))
 	}
 	if o.Incoming != nil && o.Outgoing != nil {
 		cfg := profiles.ManualConfig(addr, *o.Incoming, *o.Outgoing)
@@ -194,6 +187,9 @@ func resolveConfig(ctx context.Context, pr *preset.Preset, addr profiles.Address
 	}
 	cfg := res.Config
 	if cfg == nil {
+		if len(res.Warnings) > 0 {
+			return nil, fmt.Errorf("%w (%s)", errNotFound, strings.Join(res.Warnings, "; "))
+		}
 		return nil, errNotFound
 	}
 	cfg.Override(o.Incoming, o.Outgoing, o.Username)
@@ -214,32 +210,12 @@ func translateNotes(cfg *profiles.Config, lang string) {
 	if lang == "" || lang == i18n.Fallback {
 		return
 	}
-	cat := i18n.Default()
 	for i, n := range cfg.Notes {
-		if n.Key == "" || !cat.Has(lang, n.Key) {
+		if n.Key == "" || !i18n.Default().Has(lang, n.Key) {
 			continue
 		}
-		args := n.Args
-		if n.Kind == profiles.NoteLimit && n.Key == "note.limits" {
-			args = translatedLimitArgs(lang, n.Args)
-		}
-		cfg.Notes[i].Text = cat.T(lang, n.Key, args)
+		cfg.Notes[i].Text = knowledge.NoteText(lang, n)
 	}
-}
-
-func translatedLimitArgs(lang string, in map[string]string) map[string]string {
-	args := map[string]string{}
-	for k, v := range in {
-		args[k] = v
-	}
-	var parts []string
-	for _, p := range strings.Split(in["Parts"], ",") {
-		if p != "" {
-			parts = append(parts, i18n.T(lang, "note.limit."+p, in))
-		}
-	}
-	args["List"] = strings.Join(parts, "; ")
-	return args
 }
 
 // readPassword reads the password from the first line of standard input
@@ -281,7 +257,7 @@ func parseAddressArg(pos []string) (profiles.Address, error) {
 	}
 	addr, err := profiles.ParseAddress(pos[0])
 	if err != nil {
-		return profiles.Address{}, usagef("%s is not a usable e-mail address: %s", printable(pos[0]), strings.TrimPrefix(err.Error(), "address: "))
+		return profiles.Address{}, usagef("%s is not a usable e-mail address: %s", printable(pos[0]), profiles.Sentence(err))
 	}
 	return addr, nil
 }

@@ -57,7 +57,7 @@ func runDetect(env *Env, o *detectOptions) error {
 	if cfg, ok := pr.ConfigFor(o.Address); ok {
 		res = &discover.Result{Config: cfg}
 	} else if err := pr.CheckAddress(o.Address); err != nil {
-		return usagef("%s", pr.WithSupport(strings.TrimPrefix(err.Error(), "preset: ")))
+		return usagef("%s", pr.WithSupport(profiles.Sentence(err)))
 	} else if res, err = discover.Discover(env.context(), o.Address, o.Find.Discover); err != nil && res == nil {
 		return err
 	}
@@ -69,6 +69,9 @@ func runDetect(env *Env, o *detectOptions) error {
 		return printDetectJSON(env, o.Address, res)
 	}
 	if cfg == nil {
+		for _, w := range res.Warnings {
+			fmt.Fprintf(env.Stdout, "! %s\n", w)
+		}
 		fmt.Fprintln(env.Stdout, i18n.T(lang, "cli.detect.none", map[string]string{"Domain": o.Address.DomainUnicode}))
 		printTrace(env.Stdout, res.Trace)
 		return errReported
@@ -80,10 +83,7 @@ func runDetect(env *Env, o *detectOptions) error {
 
 // tr translates key, or returns the English text while the catalogs lack it.
 func tr(lang, key, english string, args any) string {
-	if i18n.Default().Has(lang, key) || i18n.Default().Has(i18n.Fallback, key) {
-		return i18n.T(lang, key, args)
-	}
-	return english
+	return i18n.TOr(lang, key, english, args)
 }
 
 // printDiscovery writes how far to trust the settings, where the sources
@@ -139,7 +139,7 @@ func printDetectJSON(env *Env, addr profiles.Address, res *discover.Result) erro
 		_ = enc.Encode(notFoundJSON{
 			Address: addr.String(), Domain: addr.Domain,
 			Incoming: []profiles.Server{}, Outgoing: []profiles.Server{},
-			Notes: []profiles.Note{}, Warnings: []string{"no settings were found for " + addr.Domain},
+			Notes: []profiles.Note{}, Warnings: append(res.Warnings, "no settings were found for "+addr.Domain),
 			Trace: res.Trace,
 		})
 		return errReported

@@ -18,26 +18,11 @@ import (
 	"github.com/miekg/dns"
 
 	"mailsetup/profiles"
+	"mailsetup/profiles/mailtest"
 )
 
-// ispdbDir finds shared/data/ispdb by walking up from the test's directory.
-func ispdbDir(t *testing.T) string {
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		cand := filepath.Join(dir, "shared", "data", "ispdb")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/data/ispdb not found above the repository (the ISPDB sample is not part of the repo); detect conformance not checked")
-		}
-		dir = parent
-	}
-}
+// ispdbDir is the shared ISPDB sample (skips without it).
+func ispdbDir(t *testing.T) string { return mailtest.SharedData(t, "ispdb") }
 
 // fileServers reads a provider file's first domain and IMAP/POP3/SMTP
 // servers with a decoder of its own.

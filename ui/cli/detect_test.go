@@ -179,3 +179,16 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("help: exit %d, %q", code, out)
 	}
 }
+
+// reliability.md L9: a domain that imitates a provider is named as such,
+// whether or not settings were found for it.
+func TestDetectWarnsOfLookalikeDomain(t *testing.T) {
+	code, out, _ := runCLI(t, nil, "detect", "--sources", "builtin", "ivan@gmaіl.com") // Cyrillic і
+	if code != ExitFailed || !strings.Contains(out, "only looks like gmail.com") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, nil, "detect", "--json", "--sources", "builtin", "ivan@gmaіl.com")
+	if code != ExitFailed || !strings.Contains(out, "only looks like gmail.com") {
+		t.Errorf("--json: exit %d\n%s", code, out)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"mailsetup/export/guide"
+	"mailsetup/export/guide/draw"
 	"mailsetup/internal/fsafe"
 	"mailsetup/profiles"
 )
@@ -83,7 +84,7 @@ func runInstructions(env *Env, o *instructionsOptions) error {
 		return w.Flush()
 	}
 	var buf bytes.Buffer
-	if err := guide.WriteHTML(&buf, g); err != nil {
+	if err := draw.WriteHTML(&buf, g); err != nil {
 		return err
 	}
 	if err := fsafe.WriteFile(o.Out, buf.Bytes(), fsafe.WriteOptions{Replace: o.Force}); err != nil {

@@ -3,7 +3,7 @@ package cli
 import (
 	"fmt"
 
-	"mailsetup/profiles/preset"
+	"mailsetup/preset"
 )
 
 func init() {

@@ -3,24 +3,12 @@ package cli
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"testing"
 
-	"mailsetup/export/guide"
+	"mailsetup/preset"
 	"mailsetup/profiles"
-	"mailsetup/profiles/preset"
 )
-
-func TestPresetGuideIDsMatchGuides(t *testing.T) {
-	var ids []string
-	for _, c := range guide.Clients {
-		ids = append(ids, string(c))
-	}
-	if !slices.Equal(ids, preset.GuideIDs) {
-		t.Errorf("preset.GuideIDs = %q, guide.Clients = %q", preset.GuideIDs, ids)
-	}
-}
 
 const testPreset = `{
   "version": 1,

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"mailsetup/preset"
 	"mailsetup/profiles/mailtest"
-	"mailsetup/profiles/preset"
 )
 
 // TestVerifyPlaintextDovecot runs the consent rules against a real Dovecot

@@ -1,4 +1,4 @@
-package guide
+package draw
 
 import (
 	"encoding/binary"
@@ -9,6 +9,11 @@ import (
 
 	"mailsetup/assets"
 )
+
+// CJKFont is assets.CJKFont (Noto Sans CJK JP, subset) as a Fyne resource.
+// Fyne caches a font's faces per resource, so the pictures use this one
+// value everywhere.
+var CJKFont fyne.Resource = fyne.NewStaticResource("NotoSansCJKjp-Subset.otf", assets.CJKFont)
 
 // With a FontSource Fyne draws from that one font and nothing else, so a
 // picture picks, per string, the embedded font that covers it: Noto Sans
@@ -35,7 +40,7 @@ func fontFor(s string) fyne.Resource {
 	if missing > 0 && missing >= cjk {
 		return theme.DefaultTextFont()
 	}
-	return assets.CJKFontResource
+	return CJKFont
 }
 
 // cmapFormat4 lists the characters of an OpenType font's Windows Unicode

@@ -174,7 +174,7 @@ func TestValidPreset(t *testing.T) {
 	if s := p.Support().String(); s != "IT helpdesk, it@example.com, +7 495 000-00-00, https://help.example.com" {
 		t.Errorf("support = %q", s)
 	}
-	if sg := p.Signing(); sg == nil || sg.Certificate.Subject.CommonName != "Example Profile Signing" || sg.Key == nil {
+	if sg := p.Signing(); sg == nil || sg.Cert.Subject.CommonName != "Example Profile Signing" || sg.Key == nil {
 		t.Errorf("signing = %+v", sg)
 	}
 	if got := strings.Join(p.Formats(), ","); got != "mobileconfig,prf" {
@@ -286,19 +286,17 @@ func TestP12(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Signing() == nil || p.Signing().Certificate.Subject.CommonName != "Example Profile Signing" {
+	if p.Signing() == nil || p.Signing().Cert.Subject.CommonName != "Example Profile Signing" {
 		t.Fatalf("signing = %+v", p.Signing())
 	}
-	old := getenvForPassword
-	defer func() { getenvForPassword = old }()
-	getenvForPassword = func(k string) string {
+	getenv := func(k string) string {
 		if k == "P12PASS" {
 			return "sekret"
 		}
 		return ""
 	}
 	set(m, "signing", map[string]any{"p12": "sign.p12", "password_env": "P12PASS"})
-	if _, err := LoadFile(writePreset(t, dir, m)); err != nil {
+	if _, err := Load(Options{Path: writePreset(t, dir, m), Getenv: getenv}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -501,7 +499,7 @@ func TestInlineAndBOM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Signing().Certificate.Subject.CommonName != "Inline" || len(p.Organisation().Logo) == 0 {
+	if p.Signing().Cert.Subject.CommonName != "Inline" || len(p.Organisation().Logo) == 0 {
 		t.Error("inline certificate or logo not read")
 	}
 }

@@ -2,14 +2,14 @@
 // sets, or every problem with the field named, and exits 1 when one is
 // invalid. Build scripts run it before building a preset in.
 //
-//	go run ./profiles/preset/cmd/presetcheck mailsetup.preset.json
+//	go run ./preset/cmd/presetcheck mailsetup.preset.json
 package main
 
 import (
 	"fmt"
 	"os"
 
-	"mailsetup/profiles/preset"
+	"mailsetup/preset"
 )
 
 func main() {

@@ -1,4 +1,4 @@
-package guide
+package draw
 
 import (
 	"encoding/base64"
@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"mailsetup/assets/i18n"
+	"mailsetup/export/guide"
 )
 
 var page = template.Must(template.New("guide").Parse(`<!DOCTYPE html>
@@ -49,36 +50,23 @@ type htmlStep struct {
 // WriteHTML writes g as one self-contained HTML page: every picture is a
 // data: URI, every user value is escaped, and the page reads well on a
 // phone and on paper.
-func WriteHTML(w io.Writer, g *Guide) error {
+func WriteHTML(w io.Writer, g *guide.Guide) error {
 	data := struct {
 		Lang, Title, Summary, Footer string
 		Steps                        []htmlStep
 	}{Lang: g.Lang, Title: g.Title, Summary: g.Summary, Footer: i18n.T(g.Lang, "guide.footer", nil)}
 	for i, s := range g.Steps {
-		b, err := s.Picture.PNG()
+		b, err := PNG(s.Picture)
 		if err != nil {
 			return fmt.Errorf("guide: step %d picture: %w", i+1, err)
 		}
-		sz := s.Picture.Size()
+		sz := Size(s.Picture)
 		data.Steps = append(data.Steps, htmlStep{Title: s.Title, Text: s.Text,
 			Src: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b)),
 			W:   int(sz.Width), H: int(sz.Height)})
 	}
 	if err := page.Execute(w, data); err != nil {
 		return fmt.Errorf("guide: %w", err)
-	}
-	return nil
-}
-
-// WriteText writes g as plain text for a terminal.
-func WriteText(w io.Writer, g *Guide) error {
-	if _, err := fmt.Fprintf(w, "%s\n\n%s\n", g.Title, g.Summary); err != nil {
-		return err
-	}
-	for i, s := range g.Steps {
-		if _, err := fmt.Fprintf(w, "\n%d. %s\n   %s\n", i+1, s.Title, s.Text); err != nil {
-			return err
-		}
 	}
 	return nil
 }

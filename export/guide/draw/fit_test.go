@@ -1,10 +1,11 @@
-package guide
+package draw
 
 import (
 	"strings"
 	"testing"
 
 	"mailsetup/assets/i18n"
+	"mailsetup/export/guide"
 	"mailsetup/profiles"
 
 	"fyne.io/fyne/v2"
@@ -50,7 +51,7 @@ func drawnTexts(o fyne.CanvasObject) []string {
 }
 
 // pictureTexts lists every text a picture asks to draw.
-func pictureTexts(p Picture) map[string]bool {
+func pictureTexts(p guide.Picture) map[string]bool {
 	want := map[string]bool{p.Title: true, "›": true, "✓": true, "••••••••••": true}
 	for _, s := range p.Path {
 		want[s] = true
@@ -79,16 +80,16 @@ func TestPictureLabelsFit(t *testing.T) {
 	for _, id := range providers {
 		cfg := fitConfig(t, id)
 		for _, lang := range i18n.Languages {
-			for _, client := range Clients {
+			for _, client := range guide.Clients {
 				for _, proto := range []profiles.Protocol{profiles.IMAP, profiles.POP3} {
-					for _, exp := range []Export{ExportNone, ExportFile} {
-						g, err := Build(cfg, Options{Client: client, Lang: lang, Protocol: proto, Export: exp, File: "ivan.petrov@example.org.mobileconfig"})
+					for _, exp := range []guide.Export{guide.ExportNone, guide.ExportFile} {
+						g, err := guide.Build(cfg, guide.Options{Client: client, Lang: lang, Protocol: proto, Export: exp, File: "ivan.petrov@example.org.mobileconfig"})
 						if err != nil {
 							continue // not every program takes every file
 						}
 						for _, s := range g.Steps {
 							want := pictureTexts(s.Picture)
-							for _, got := range drawnTexts(s.Picture.Canvas()) {
+							for _, got := range drawnTexts(Canvas(s.Picture)) {
 								if want[got] || !strings.HasSuffix(got, "…") {
 									continue
 								}

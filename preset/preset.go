@@ -1,6 +1,6 @@
 // Package preset reads an organisation's preset: a JSON file IT places next
 // to the executable (mailsetup.preset.json) or builds into it (go build
-// -tags preset, with the file in profiles/preset/embedded/). A preset names
+// -tags preset, with the file in preset/embedded/). A preset names
 // the organisation and its logo, gives the company domains' servers (which
 // win over detection), locks fields in the window, limits the exports and
 // guides offered, carries a certificate to sign .mobileconfig files with, the
@@ -8,22 +8,23 @@
 //
 // Every method works on a nil *Preset and then answers "no preset": nothing
 // locked, every format offered, no company settings.
+//
+// A preset is application policy, not domain: it sits above export (whose
+// format names it checks and whose one certificate/key loader signs,
+// export.SignerOptions) and export/guide (whose Clients are the guides it
+// may offer), below the window and the command line. preset.go is the
+// model and its accessors, load.go where a preset is found and how its
+// files are read (size-capped, internal/fsafe), parse.go the checks,
+// signing.go the signer, errors.go the error types.
 package preset
 
 import (
 	"bytes"
-	"crypto"
-	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
 	"strings"
 
+	"mailsetup/export"
 	"mailsetup/profiles"
 )
 
@@ -100,14 +101,6 @@ func (s Support) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// Signing is the certificate and key .mobileconfig files are signed with.
-type Signing struct {
-	Certificate *x509.Certificate
-	// Chain holds intermediate certificates to include, may be empty.
-	Chain []*x509.Certificate
-	Key   crypto.Signer
-}
-
 // Domain is one group of company domains sharing the same servers.
 type Domain struct {
 	// Names are the ASCII (punycode) domains, main one first.
@@ -128,7 +121,7 @@ type Preset struct {
 	locks    map[Field]bool
 	formats  []string
 	guides   []string
-	signing  *Signing
+	signing  *export.Signer
 	support  Support
 	language string
 }
@@ -186,6 +179,7 @@ func (p *Preset) ConfigFor(addr profiles.Address) (*profiles.Config, bool) {
 		Trust:       profiles.TrustVerified,
 		TrustDomain: d.Names[0],
 	}
+	cfg.SetAddress(addr)
 	if addr.DomainUnicode != addr.Domain {
 		cfg.DomainUnicode = addr.DomainUnicode
 	}
@@ -217,8 +211,25 @@ func (p *Preset) CheckAddress(addr profiles.Address) error {
 	if _, ok := p.byDomain[addr.Domain]; ok {
 		return nil
 	}
-	return fmt.Errorf("%w: %s accepts only addresses at %s", ErrForeignDomain, p.org.Name, strings.Join(p.DomainNames(), ", "))
+	return &ForeignDomainError{Organisation: p.org.Name, Domains: p.DomainNames()}
 }
+
+// ForeignDomainError is CheckAddress's refusal; errors.Is matches
+// ErrForeignDomain.
+type ForeignDomainError struct {
+	Organisation string
+	Domains      []string
+}
+
+func (e *ForeignDomainError) Error() string { return "preset: " + e.Sentence() }
+
+// Sentence is the refusal for a person, without the "preset: " prefix.
+func (e *ForeignDomainError) Sentence() string {
+	return "the address is not at a company domain: " + e.Organisation + " accepts only addresses at " + strings.Join(e.Domains, ", ")
+}
+
+// Is lets errors.Is(err, ErrForeignDomain) match.
+func (e *ForeignDomainError) Is(target error) bool { return target == ErrForeignDomain }
 
 // Formats returns the export format IDs the preset offers, in its order,
 // or nil when it offers every format.
@@ -257,7 +268,7 @@ func offers(list []string, id string) bool {
 
 // Signing returns the certificate and key to sign .mobileconfig files with,
 // or nil when the preset has none.
-func (p *Preset) Signing() *Signing {
+func (p *Preset) Signing() *export.Signer {
 	if p == nil {
 		return nil
 	}
@@ -291,221 +302,6 @@ func (p *Preset) WithSupport(msg string) string {
 	return msg + " — contact " + s.String()
 }
 
-// Options say where Find looks for a preset.
-type Options struct {
-	// Path is an explicit preset file (--preset); it wins over everything.
-	Path string
-	// Getenv reads MAILSETUP_PRESET; nil means os.Getenv.
-	Getenv func(string) string
-	// Executable returns the program's path; nil means os.Executable.
-	Executable func() (string, error)
-	// NoEmbedded ignores a preset built into the executable (tests).
-	NoEmbedded bool
-}
-
-// Load finds and reads the preset: the explicit path, else the file named by
-// MAILSETUP_PRESET, else the one built into the executable, else
-// mailsetup.preset.json beside the executable. It returns (nil, nil) when
-// there is none. An invalid preset is an error naming the field; the
-// program must stop rather than run half-configured.
-func Load(o Options) (*Preset, error) {
-	getenv := o.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	if o.Path != "" {
-		return LoadFile(o.Path)
-	}
-	if v := getenv(EnvVar); v != "" {
-		return LoadFile(v)
-	}
-	if !o.NoEmbedded && embedded != nil {
-		if _, err := fs.Stat(embedded, FileName); err == nil {
-			return LoadFS(embedded, FileName, "embedded")
-		}
-	}
-	exe := o.Executable
-	if exe == nil {
-		exe = os.Executable
-	}
-	if p, err := exe(); err == nil {
-		if real, err := filepath.EvalSymlinks(p); err == nil {
-			p = real
-		}
-		beside := filepath.Join(filepath.Dir(p), FileName)
-		if _, err := os.Stat(beside); err == nil {
-			return LoadFile(beside)
-		}
-	}
-	return nil, nil
-}
-
-// LoadFile reads a preset file; files it names are relative to its directory.
-func LoadFile(name string) (*Preset, error) {
-	abs, err := filepath.Abs(name)
-	if err != nil {
-		return nil, fmt.Errorf("preset: %w", err)
-	}
-	return LoadFS(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), name)
-}
-
-// LoadFS reads the preset file name from fsys; the files it names (logo,
-// certificate, key) are read from fsys relative to name's directory. origin
-// is how errors name the preset.
-func LoadFS(fsys fs.FS, name, origin string) (*Preset, error) {
-	data, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, fmt.Errorf("preset: %s: %w", origin, unwrapPathError(err))
-	}
-	p, err := parse(data, func(file string) ([]byte, error) {
-		if filepath.IsAbs(file) {
-			return os.ReadFile(file)
-		}
-		file = path.Join(path.Dir(name), filepath.ToSlash(file))
-		return fs.ReadFile(fsys, file)
-	})
-	if err != nil {
-		var ve *ValidationError
-		if errors.As(err, &ve) {
-			ve.Origin = origin
-			return nil, ve
-		}
-		return nil, fmt.Errorf("preset: %s: %w", origin, err)
-	}
-	p.Origin = origin
-	return p, nil
-}
-
-// Parse reads a preset from its JSON; files it names are read with readFile
-// (nil: relative names cannot be used, only inline PEM and data: URIs).
-func Parse(data []byte, readFile func(name string) ([]byte, error)) (*Preset, error) {
-	if readFile == nil {
-		readFile = func(name string) ([]byte, error) {
-			return nil, fmt.Errorf("no directory to read %q from", name)
-		}
-	}
-	return parse(data, readFile)
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("cannot read %s: %w", pe.Path, pe.Err)
-	}
-	return err
-}
-
-// FieldError is one problem of a preset, at a field given by its JSON path
-// ("domains[0].incoming[1].port").
-type FieldError struct {
-	Field   string
-	Problem string
-}
-
-func (e FieldError) Error() string { return e.Field + ": " + e.Problem }
-
-// ValidationError lists every problem found in a preset. Its message names
-// the preset and each field.
-type ValidationError struct {
-	Origin   string
-	Problems []FieldError
-}
-
-func (e *ValidationError) Error() string {
-	var b strings.Builder
-	b.WriteString("preset")
-	if e.Origin != "" {
-		b.WriteString(" " + e.Origin)
-	}
-	b.WriteString(" is invalid: ")
-	for i, p := range e.Problems {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(p.Error())
-	}
-	return b.String()
-}
-
-// Fields returns the JSON paths of the fields with problems.
-func (e *ValidationError) Fields() []string {
-	out := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		out[i] = p.Field
-	}
-	return out
-}
-
-// decodeStrict decodes JSON rejecting unknown fields and trailing data, and
-// turns json's errors into FieldErrors.
-func decodeStrict(data []byte, v any) error {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonProblem(data, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return &ValidationError{Problems: []FieldError{{Field: "(file)", Problem: "there is more after the closing }"}}}
-	}
-	return nil
-}
-
-func jsonProblem(data []byte, err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		line, col := lineCol(data, se.Offset)
-		return &ValidationError{Problems: []FieldError{{Field: fmt.Sprintf("(line %d, column %d)", line, col), Problem: "not valid JSON: " + strings.TrimPrefix(se.Error(), "json: ")}}}
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "(top level)"
-		}
-		return &ValidationError{Problems: []FieldError{{Field: field, Problem: fmt.Sprintf("must be %s, not %s", jsonKind(te.Type.Kind().String()), te.Value)}}}
-	case errors.Is(err, io.EOF):
-		return &ValidationError{Problems: []FieldError{{Field: "(file)", Problem: "the file is empty"}}}
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &ValidationError{Problems: []FieldError{{Field: "(file)", Problem: "the file ends too early (a missing } or ]?)"}}}
-	}
-	msg := err.Error()
-	if i := strings.Index(msg, `unknown field "`); i >= 0 {
-		name := strings.TrimSuffix(msg[i+len(`unknown field "`):], `"`)
-		if name == "" {
-			name = `""`
-		}
-		return &ValidationError{Problems: []FieldError{{Field: name, Problem: "unknown field (check its spelling)"}}}
-	}
-	return &ValidationError{Problems: []FieldError{{Field: "(file)", Problem: strings.TrimPrefix(msg, "json: ")}}}
-}
-
-func jsonKind(k string) string {
-	switch k {
-	case "string":
-		return "a string"
-	case "slice", "array":
-		return "a list"
-	case "struct", "map":
-		return "an object"
-	case "bool":
-		return "true or false"
-	case "int", "int64", "int32", "uint", "float64":
-		return "a number"
-	}
-	return k
-}
-
-func lineCol(data []byte, off int64) (line, col int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	before := data[:off]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = int(off) - bytes.LastIndexByte(before, '\n')
-	return line, col
-}
-
 // Summary describes the preset in a few indented lines for people: the
 // organisation, domains, locks, formats, signing, support and language.
 func (p *Preset) Summary() string {
@@ -520,7 +316,7 @@ func (p *Preset) Summary() string {
 	}
 	signed := ""
 	if s := p.Signing(); s != nil {
-		signed = s.Certificate.Subject.CommonName + " (until " + s.Certificate.NotAfter.Format("2006-01-02") + ")"
+		signed = s.Cert.Subject.CommonName + " (until " + s.Cert.NotAfter.Format("2006-01-02") + ")"
 	}
 	or := func(list []string, none string) string {
 		if len(list) == 0 || (len(list) == 1 && list[0] == "") {

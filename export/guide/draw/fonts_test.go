@@ -1,4 +1,4 @@
-package assets
+package draw
 
 import (
 	"bytes"
@@ -10,11 +10,13 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+
+	"mailsetup/assets"
 )
 
 type fontTheme struct{ fyne.Theme }
 
-func (fontTheme) Font(fyne.TextStyle) fyne.Resource { return CJKFontResource }
+func (fontTheme) Font(fyne.TextStyle) fyne.Resource { return CJKFont }
 
 func renderRune(t *testing.T, s string) []byte {
 	t.Helper()
@@ -41,7 +43,7 @@ func TestCJKFontRenders(t *testing.T) {
 			t.Errorf("%q and %q render the same: a glyph is missing", pair[0], pair[1])
 		}
 	}
-	if len(CJKFont) < 100_000 {
-		t.Fatalf("CJKFont is only %d bytes", len(CJKFont))
+	if len(assets.CJKFont) < 100_000 {
+		t.Fatalf("CJKFont is only %d bytes", len(assets.CJKFont))
 	}
 }

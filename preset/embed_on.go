@@ -10,7 +10,7 @@ import (
 //go:embed embedded
 var embeddedRoot embed.FS
 
-// embedded holds profiles/preset/embedded/ (mailsetup.preset.json and the
+// embedded holds preset/embedded/ (mailsetup.preset.json and the
 // files it names), built in with "go build -tags preset".
 var embedded fs.FS = mustSub(embeddedRoot, "embedded")
 
