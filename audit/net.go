@@ -15,7 +15,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"golang.org/x/net/publicsuffix"
+
+	"mailsetup/internal/dnsq"
 )
 
 // maxBody caps every HTTP answer read (1 MiB), as discover does.
@@ -158,35 +159,21 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// registrable returns the registrable domain (eTLD+1) of host.
-func registrable(host string) string {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
-		return d
-	}
-	return host
-}
+// registrable is dnsq.Registrable.
+func registrable(host string) string { return dnsq.Registrable(host) }
 
-// resolver asks DNS with the AD bit requested, like discover's.
-type resolver struct{ servers []string }
+// resolver asks DNS with the AD bit requested: the same code as discovery's
+// (internal/dnsq), with a longer wait for each answer.
+type resolver struct{ *dnsq.Resolver }
 
 func newResolver(server string) *resolver {
-	if server != "" {
-		return &resolver{servers: []string{server}}
-	}
-	cc, err := dns.ClientConfigFromFile("/etc/resolv.conf")
-	if err != nil || len(cc.Servers) == 0 {
-		return &resolver{}
-	}
-	r := &resolver{}
-	for _, s := range cc.Servers {
-		r.servers = append(r.servers, net.JoinHostPort(s, cc.Port))
-	}
-	return r
+	r := dnsq.New(server)
+	r.Timeout = 5 * time.Second
+	return &resolver{r}
 }
 
 // errNoRecord is NXDOMAIN or an empty answer.
-var errNoRecord = errors.New("no such DNS record")
+var errNoRecord = dnsq.ErrNoRecord
 
 // absentError is "nothing there" in plain words; it counts as errNoRecord.
 type absentError string
@@ -196,80 +183,5 @@ func (e absentError) Is(target error) bool { return target == errNoRecord }
 
 // query returns name's records of qtype and the answer's AD bit.
 func (r *resolver) query(ctx context.Context, name string, qtype uint16) ([]dns.RR, bool, error) {
-	if len(r.servers) == 0 {
-		return r.fallback(ctx, name, qtype)
-	}
-	m := new(dns.Msg)
-	m.SetQuestion(dns.Fqdn(name), qtype)
-	m.RecursionDesired = true
-	m.AuthenticatedData = true
-	m.SetEdns0(4096, true)
-	var last error
-	for _, srv := range r.servers {
-		cl := &dns.Client{Net: "udp", Timeout: 5 * time.Second}
-		in, _, err := cl.ExchangeContext(ctx, m, srv)
-		if err == nil && in.Truncated {
-			cl.Net = "tcp"
-			in, _, err = cl.ExchangeContext(ctx, m, srv)
-		}
-		if err != nil {
-			last = err
-			if ctx.Err() != nil {
-				return nil, false, ctx.Err()
-			}
-			continue
-		}
-		switch in.Rcode {
-		case dns.RcodeSuccess:
-		case dns.RcodeNameError:
-			return nil, in.AuthenticatedData, errNoRecord
-		default:
-			last = fmt.Errorf("the DNS server %s answered %s", srv, dns.RcodeToString[in.Rcode])
-			continue
-		}
-		var rrs []dns.RR
-		for _, rr := range in.Answer {
-			if rr.Header().Rrtype == qtype {
-				rrs = append(rrs, rr)
-			}
-		}
-		if len(rrs) == 0 {
-			return nil, in.AuthenticatedData, errNoRecord
-		}
-		return rrs, in.AuthenticatedData, nil
-	}
-	return nil, false, last
-}
-
-// fallback uses Go's resolver (no AD bit) when no DNS server is known.
-func (r *resolver) fallback(ctx context.Context, name string, qtype uint16) ([]dns.RR, bool, error) {
-	nf := func(err error) error {
-		var de *net.DNSError
-		if errors.As(err, &de) && de.IsNotFound {
-			return errNoRecord
-		}
-		return err
-	}
-	var out []dns.RR
-	switch qtype {
-	case dns.TypeMX:
-		mxs, err := net.DefaultResolver.LookupMX(ctx, name)
-		if err != nil {
-			return nil, false, nf(err)
-		}
-		for _, m := range mxs {
-			out = append(out, &dns.MX{Hdr: dns.RR_Header{Rrtype: dns.TypeMX}, Mx: m.Host, Preference: m.Pref})
-		}
-	case dns.TypeSRV:
-		_, srvs, err := net.DefaultResolver.LookupSRV(ctx, "", "", name)
-		if err != nil {
-			return nil, false, nf(err)
-		}
-		for _, s := range srvs {
-			out = append(out, &dns.SRV{Hdr: dns.RR_Header{Rrtype: dns.TypeSRV}, Target: s.Target, Port: s.Port, Priority: s.Priority, Weight: s.Weight})
-		}
-	default:
-		return nil, false, errors.New("unsupported DNS question")
-	}
-	return out, false, nil
+	return r.Query(ctx, name, qtype)
 }

@@ -26,6 +26,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=lib.sh
 . "$root/scripts/lib.sh"
+# shellcheck source=preset.bash
+. "$root/scripts/preset.bash"
 out="$root/dist/mailsetup.exe"
 preset_dir=""
 debug=0

@@ -16,6 +16,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=lib.sh
 . "$root/scripts/lib.sh"
+# shellcheck source=preset.bash
+. "$root/scripts/preset.bash"
 out="$root/dist/mailsetup-linux-$(go env GOARCH).tar.xz"
 preset_dir=""
 die() { echo "package-linux: $*" >&2; exit 2; }

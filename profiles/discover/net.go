@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"golang.org/x/net/publicsuffix"
 
+	"mailsetup/internal/dnsq"
 	"mailsetup/profiles"
 	"mailsetup/profiles/knowledge"
 )
@@ -190,117 +190,19 @@ func (r *run) fetch(ctx context.Context, method, rawURL string, body []byte, con
 	return f, nil
 }
 
-// registrable returns the registrable domain (eTLD+1) of a host name, or the
-// name itself when it has none.
-func registrable(host string) string {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
-		return d
-	}
-	return host
-}
+// registrable is dnsq.Registrable.
+func registrable(host string) string { return dnsq.Registrable(host) }
 
-// resolver sends DNS questions with the AD (authenticated data) bit asked
-// for, to Options.DNS or the system's resolvers from /etc/resolv.conf. When
-// neither is available it falls back to Go's resolver, which cannot report
-// DNSSEC validation.
-type resolver struct {
-	servers []string
-}
+// resolver asks DNS with the AD bit requested (internal/dnsq, shared with
+// the domain check).
+type resolver struct{ *dnsq.Resolver }
 
-func newResolver(server string) *resolver {
-	if server != "" {
-		return &resolver{servers: []string{server}}
-	}
-	cc, err := dns.ClientConfigFromFile("/etc/resolv.conf")
-	if err != nil || len(cc.Servers) == 0 {
-		return &resolver{}
-	}
-	r := &resolver{}
-	for _, s := range cc.Servers {
-		r.servers = append(r.servers, net.JoinHostPort(s, cc.Port))
-	}
-	return r
-}
+func newResolver(server string) *resolver { return &resolver{dnsq.New(server)} }
 
 // errNoName is a name that does not exist (NXDOMAIN) or has no such record.
-var errNoName = errors.New("no such DNS record")
+var errNoName = dnsq.ErrNoRecord
 
 // query asks for name's records of qtype. ad reports the resolver's AD bit.
 func (r *resolver) query(ctx context.Context, name string, qtype uint16) (rrs []dns.RR, ad bool, err error) {
-	if len(r.servers) == 0 {
-		return r.fallback(ctx, name, qtype)
-	}
-	m := new(dns.Msg)
-	m.SetQuestion(dns.Fqdn(name), qtype)
-	m.RecursionDesired = true
-	m.AuthenticatedData = true
-	m.SetEdns0(4096, true)
-	var last error
-	for _, srv := range r.servers {
-		c := &dns.Client{Net: "udp"}
-		in, _, err := c.ExchangeContext(ctx, m, srv)
-		if err == nil && in.Truncated {
-			c.Net = "tcp"
-			in, _, err = c.ExchangeContext(ctx, m, srv)
-		}
-		if err != nil {
-			last = err
-			if ctx.Err() != nil {
-				return nil, false, ctx.Err()
-			}
-			continue
-		}
-		switch in.Rcode {
-		case dns.RcodeSuccess:
-		case dns.RcodeNameError:
-			return nil, in.AuthenticatedData, errNoName
-		default:
-			last = fmt.Errorf("DNS server %s answered %s", srv, dns.RcodeToString[in.Rcode])
-			continue
-		}
-		for _, rr := range in.Answer {
-			if rr.Header().Rrtype == qtype {
-				rrs = append(rrs, rr)
-			}
-		}
-		if len(rrs) == 0 {
-			return nil, in.AuthenticatedData, errNoName
-		}
-		return rrs, in.AuthenticatedData, nil
-	}
-	return nil, false, last
-}
-
-// fallback answers MX and SRV questions through Go's resolver.
-func (r *resolver) fallback(ctx context.Context, name string, qtype uint16) ([]dns.RR, bool, error) {
-	notFound := func(err error) error {
-		var de *net.DNSError
-		if errors.As(err, &de) && de.IsNotFound {
-			return errNoName
-		}
-		return err
-	}
-	var out []dns.RR
-	switch qtype {
-	case dns.TypeMX:
-		mxs, err := net.DefaultResolver.LookupMX(ctx, name)
-		if err != nil {
-			return nil, false, notFound(err)
-		}
-		for _, m := range mxs {
-			out = append(out, &dns.MX{Hdr: dns.RR_Header{Rrtype: dns.TypeMX}, Mx: m.Host, Preference: m.Pref})
-		}
-	case dns.TypeSRV:
-		_, srvs, err := net.DefaultResolver.LookupSRV(ctx, "", "", name)
-		if err != nil {
-			return nil, false, notFound(err)
-		}
-		for _, s := range srvs {
-			out = append(out, &dns.SRV{Hdr: dns.RR_Header{Rrtype: dns.TypeSRV}, Target: s.Target, Port: s.Port, Priority: s.Priority, Weight: s.Weight})
-		}
-	default:
-		return nil, false, fmt.Errorf("unsupported DNS question")
-	}
-	return out, false, nil
+	return r.Query(ctx, name, qtype)
 }

@@ -241,6 +241,7 @@ func (p *Provider) ConfigFor(addr profiles.Address, source profiles.Source) *pro
 		cfg.Notes = append(cfg.Notes, n.render(p, login))
 	}
 	if note, ok := LimitsNote(p.Name, cfg.Limits); ok {
+		note.Args["ProviderID"] = p.ID
 		cfg.Notes = append(cfg.Notes, note)
 	}
 	cfg.Normalize()
@@ -288,7 +289,7 @@ func (n NoteTemplate) NoteKey() string {
 }
 
 func (n NoteTemplate) render(p *Provider, login profiles.Address) profiles.Note {
-	args := map[string]string{"Provider": p.Name, "Login": login.String(), "Local": login.Local}
+	args := map[string]string{"Provider": p.Name, "ProviderID": p.ID, "Login": login.String(), "Local": login.Local}
 	for k, v := range n.Args {
 		args[k] = v
 	}

@@ -20,7 +20,7 @@ func TestLookalike(t *testing.T) {
 		{"аррӏе.com", "", false, false},         // all Cyrillic, no provider at apple.com in the base
 		{"gmail.com", "", false, false},
 		{"mail.ru", "", false, false},
-		{"почта.рф", "", false, false}, // a real Cyrillic domain
+		{"почта.рф", "", false, false},  // a real Cyrillic domain
 		{"exаmple.org", "", true, true}, // mixed, imitates nothing known
 	}
 	for _, tt := range tests {

@@ -37,12 +37,16 @@ func NoteText(lang string, n profiles.Note) string {
 	if n.Key == "" || !(cat.Has(lang, n.Key) || cat.Has(i18n.Fallback, n.Key)) {
 		return n.Text
 	}
-	args := n.Args
+	args := make(map[string]string, len(n.Args)+1)
+	for k, v := range n.Args {
+		args[k] = v
+	}
+	// The provider in the form its users know it (Яндекс Почта, Почта
+	// Mail.ru), from providers.<lang>.json; its own name where there is none.
+	if id := args["ProviderID"]; id != "" {
+		args["Provider"] = cat.TOr(lang, "provider."+id, args["Provider"], nil)
+	}
 	if n.Key == limitsKey {
-		args = make(map[string]string, len(n.Args)+1)
-		for k, v := range n.Args {
-			args[k] = v
-		}
 		args["List"] = limitList(lang, args)
 	}
 	return cat.T(lang, n.Key, args)

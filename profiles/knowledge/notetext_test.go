@@ -49,3 +49,26 @@ func TestNoteTextWithoutKey(t *testing.T) {
 		t.Errorf("a note whose key no catalog has: %q", got)
 	}
 }
+
+// issue 18: the provider is named as its users know it (providers.ru.json:
+// "Яндекс Почта"), not by its English name inside a Russian sentence.
+func TestNoteTextNamesProviderInUsersLanguage(t *testing.T) {
+	addr, _ := profiles.ParseAddress("ivan@yandex.ru")
+	cfg, ok := Default().Detect(addr)
+	if !ok || len(cfg.Notes) == 0 {
+		t.Fatal("yandex.ru: no notes")
+	}
+	want := i18n.T("ru", "provider.yandex", nil)
+	if want == "" || want == "provider.yandex" {
+		t.Fatal("providers.ru.json has no name for yandex")
+	}
+	found := false
+	for _, n := range cfg.Notes {
+		if strings.Contains(NoteText("ru", n), want) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no Russian note names %q", want)
+	}
+}

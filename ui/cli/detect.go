@@ -73,7 +73,7 @@ func runDetect(env *Env, o *detectOptions) error {
 			fmt.Fprintf(env.Stdout, "! %s\n", w)
 		}
 		fmt.Fprintln(env.Stdout, i18n.T(lang, "cli.detect.none", map[string]string{"Domain": o.Address.DomainUnicode}))
-		printTrace(env.Stdout, res.Trace)
+		printTrace(env.Stdout, lang, res.Trace)
 		return errReported
 	}
 	printConfig(env.Stdout, lang, cfg)
@@ -106,7 +106,7 @@ func printDiscovery(w io.Writer, lang string, cfg *profiles.Config) {
 	}
 	if len(cfg.Trace) > 0 {
 		fmt.Fprintf(w, "\n%s:\n", tr(lang, "cli.detect.trace", "Sources asked", nil))
-		printTrace(w, cfg.Trace)
+		printTrace(w, lang, cfg.Trace)
 	}
 }
 
@@ -191,7 +191,10 @@ func printConfig(w io.Writer, lang string, cfg *profiles.Config) {
 	}
 }
 
-func printTrace(w io.Writer, trace []profiles.TraceEntry) {
+// In English it is the compact table people paste into bug reports; in the
+// other languages each source and outcome is named in words (the window's
+// texts), and only the technical detail stays as the source wrote it.
+func printTrace(w io.Writer, lang string, trace []profiles.TraceEntry) {
 	for _, e := range trace {
 		detail := e.Detail
 		if detail == "" {
@@ -199,6 +202,15 @@ func printTrace(w io.Writer, trace []profiles.TraceEntry) {
 		}
 		if r := []rune(detail); len(r) > 300 {
 			detail = string(r[:300]) + "… (--json shows all)"
+		}
+		if lang != "" && lang != i18n.Fallback {
+			out := e.Outcome
+			if out == profiles.OutcomeStarted {
+				out = "running"
+			}
+			fmt.Fprintf(w, "  • %s: %s (%d ms)\n      %s\n", tr(lang, "source."+string(e.Source), string(e.Source), nil),
+				tr(lang, "outcome."+string(out), string(e.Outcome), nil), e.ElapsedMS, detail)
+			continue
 		}
 		fmt.Fprintf(w, "  %-13s %-9s %5d ms  %s\n", e.Source, e.Outcome, e.ElapsedMS, detail)
 	}

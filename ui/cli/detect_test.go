@@ -192,3 +192,12 @@ func TestDetectWarnsOfLookalikeDomain(t *testing.T) {
 		t.Errorf("--json: exit %d\n%s", code, out)
 	}
 }
+
+// issue 18: detect's trace was English in every language. Sources and
+// outcomes are now named in the user's language.
+func TestDetectTraceInUsersLanguage(t *testing.T) {
+	_, out, _ := runCLI(t, nil, "detect", "--lang", "ru", "--sources", "builtin", "ivan@nothing-here.example")
+	if !strings.Contains(out, "встроенный в mailsetup список") || !strings.Contains(out, "ничего нет") || strings.Contains(out, "builtin ") {
+		t.Errorf("the Russian trace:\n%s", out)
+	}
+}
