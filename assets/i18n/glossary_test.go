@@ -10,22 +10,104 @@ import (
 	"testing"
 )
 
-// areas are the catalog files of assets/translations, <area>.<lang>.json.
-var areas = []string{"address", "cli", "diagnosis", "guides", "notes", "plural", "ui"}
+// translationsDir is assets/translations, read straight from the source tree.
+var translationsDir = filepath.Join("..", "translations")
+
+// catalogAreas returns the areas of assets/translations: every <area> of an
+// <area>.<lang>.json file except glossary.<lang>.json, which is not a
+// catalog. They are read from the directory, not listed by hand, so that a
+// new area (audit, export, startup, …) is held to every check the day its
+// files land. Every area must have a file for every language, so that
+// none falls back to English unnoticed; providers.<lang>.json alone has no
+// English file, because the English names are those of
+// profiles/knowledge/providers/<id>.json. A file not named
+// <area>.<lang>.json with one of Languages is an error.
+func catalogAreas(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(translationsDir, "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no catalogs in %s: %v", translationsDir, err)
+	}
+	known := map[string]bool{}
+	for _, l := range Languages {
+		known[l] = true
+	}
+	has := map[string]map[string]bool{} // area → lang → file present
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		area, lang, ok := strings.Cut(name, ".")
+		if !ok || area == "" || strings.Contains(lang, ".") || !known[lang] {
+			t.Errorf("%s: not <area>.<lang>.json with a language of %v", f, Languages)
+			continue
+		}
+		if area == "glossary" {
+			continue
+		}
+		if has[area] == nil {
+			has[area] = map[string]bool{}
+		}
+		has[area][lang] = true
+	}
+	var areas []string
+	for area, langs := range has {
+		for _, lang := range Languages {
+			if !langs[lang] && !(area == "providers" && lang == Fallback) {
+				t.Errorf("%s.%s.json is missing: every area needs a file in every language", area, lang)
+			}
+		}
+		areas = append(areas, area)
+	}
+	sort.Strings(areas)
+	if len(areas) < 10 {
+		t.Fatalf("only %d areas in %s: %v", len(areas), translationsDir, areas)
+	}
+	return areas
+}
 
 // text is one translated value and where it lives.
 type text struct {
 	area, key, en, tr string
 }
 
-// readTexts reads every <area>.<lang>.json straight from the source tree
-// (not through Default, so the tests do not depend on how the catalog is
-// embedded) and returns, per language, every value with its English text.
-// glossary.<lang>.json is not a catalog and is left out.
+// pluralSuffix matches the category of a plural variant key
+// ("export.saved.few"), whose English is the key itself ("other") when
+// English has no such variant.
+var pluralSuffix = regexp.MustCompile(`\.(zero|one|two|few|many)$`)
+
+// englishProviderNames reads profiles/knowledge/providers/*.json: the
+// English name of each provider, the English of providers.<lang>.json.
+func englishProviderNames(t *testing.T) map[string]string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join("..", "..", "profiles", "knowledge", "providers", "*.json"))
+	names := map[string]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct{ ID, Name string }
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		names["provider."+p.ID] = p.Name
+	}
+	if len(names) == 0 {
+		t.Fatal("no provider files in profiles/knowledge/providers")
+	}
+	return names
+}
+
+// readTexts reads every <area>.<lang>.json of catalogAreas straight from
+// the source tree (not through Default, so the tests do not depend on how
+// the catalog is embedded) and returns, per language, every value with its
+// English text. The English of providers.<lang>.json is the provider's
+// name in profiles/knowledge; the English of a plural variant that
+// plural.en.json lacks (ru "export.saved.few") is the key's "other" form,
+// wherever English keeps it.
 func readTexts(t *testing.T) map[string][]text {
 	t.Helper()
 	load := func(area, lang string) (map[string]string, []string) {
-		name := filepath.Join("..", "translations", area+"."+lang+".json")
+		name := filepath.Join(translationsDir, area+"."+lang+".json")
 		data, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -41,13 +123,33 @@ func readTexts(t *testing.T) map[string][]text {
 		sort.Strings(keys)
 		return m, keys
 	}
+	areas := catalogAreas(t)
+	english := map[string]map[string]string{} // area → key → English
+	allEnglish := map[string]string{}
+	for _, area := range areas {
+		if area == "providers" {
+			english[area] = englishProviderNames(t)
+			continue
+		}
+		english[area], _ = load(area, Fallback)
+		for k, v := range english[area] {
+			allEnglish[k] = v
+		}
+	}
 	out := map[string][]text{}
 	for _, lang := range Languages {
 		for _, area := range areas {
-			en, _ := load(area, "en")
+			if area == "providers" && lang == Fallback {
+				continue
+			}
+			en := english[area]
 			m, keys := load(area, lang)
 			for _, k := range keys {
-				out[lang] = append(out[lang], text{area: area, key: k, en: en[k], tr: m[k]})
+				e, ok := en[k]
+				if !ok && area == "plural" {
+					e = allEnglish[pluralSuffix.ReplaceAllString(k, "")]
+				}
+				out[lang] = append(out[lang], text{area: area, key: k, en: e, tr: m[k]})
 			}
 		}
 	}
@@ -71,7 +173,7 @@ type term struct {
 // "glossary.<id>.exempt": keys that may phrase around the term).
 func readGlossary(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	name := filepath.Join("..", "translations", "glossary."+lang+".json")
+	name := filepath.Join(translationsDir, "glossary."+lang+".json")
 	data, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)

@@ -15,11 +15,12 @@ var untranslatable = regexp.MustCompile(`\{\{[^}]*\}\}|[\w.-]+@[\w.-]+|[\w-]+(\.
 // sameAsEnglish lists, per language, the texts that rightly equal English:
 // words the language borrowed unchanged ("Server", "Port") and labels a
 // program shows in English in that language (Gmail for Android's
-// "Personal (IMAP)" in Romanian).
+// "Personal (IMAP)" in Romanian). audit.col.server is the check-domain
+// report's column header, the same borrowed "Server" as cli.col.server.
 var sameAsEnglish = map[string]map[string]bool{
-	"ro": {"cli.col.protocol": true, "cli.col.server": true, "cli.col.port": true, "settings.host": true, "settings.port": true,
+	"ro": {"cli.col.protocol": true, "cli.col.server": true, "audit.col.server": true, "cli.col.port": true, "settings.host": true, "settings.port": true,
 		"guide.ui.f.port": true, "guide.ui.f.server": true, "guide.ui.import": true, "guide.ui.android.imap": true, "guide.ui.android.pop": true},
-	"bs": {"cli.col.server": true, "cli.col.port": true, "settings.host": true, "settings.port": true, "guide.ui.f.port": true, "guide.ui.f.server": true},
+	"bs": {"cli.col.server": true, "audit.col.server": true, "cli.col.port": true, "settings.host": true, "settings.port": true, "guide.ui.f.port": true, "guide.ui.f.server": true},
 	"tr": {"cli.col.port": true, "settings.port": true},
 }
 
