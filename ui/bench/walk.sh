@@ -19,9 +19,12 @@ xvfb=$!
 home=$(mktemp -d)
 app=
 cleanup() {
-	[ -n "$app" ] && kill "$app" 2>/dev/null || true
+	if [ -n "$app" ]; then
+		kill "$app" 2>/dev/null || true
+		wait "$app" 2>/dev/null || true # it may still be writing its preferences
+	fi
 	kill "$xvfb" 2>/dev/null || true
-	rm -rf "$home"
+	rm -rf "$home" 2>/dev/null || true
 }
 trap cleanup EXIT
 until xdotool getdisplaygeometry >/dev/null 2>&1; do sleep 0.1; done   # the server answers
