@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -184,6 +185,12 @@ func TestUntrustedCertificateResolvedInWindow(t *testing.T) {
 	}
 	if !strings.Contains(p.Certificate.Text, "Test") {
 		t.Fatalf("issuer not shown: %q", p.Certificate.Text)
+	}
+	// ux.md problem 11: the fingerprint (to compare with IT's) and the
+	// validity are shown too. The server's certificate is the leaf below
+	// the test CA; its SHA-256 fingerprint is 32 colon-separated bytes.
+	if !regexp.MustCompile(`([0-9A-F]{2}:){31}[0-9A-F]{2}`).MatchString(p.Certificate.Text) || !strings.Contains(p.Certificate.Text, "Valid from") {
+		t.Fatalf("fingerprint or validity not shown: %q", p.Certificate.Text)
 	}
 	offer = notCA
 	test.Tap(&p.UseCA.Button)

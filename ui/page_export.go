@@ -309,7 +309,12 @@ func (p *ExportPage) saved(dir string, out exportOutcome) {
 	}
 	var b strings.Builder
 	if len(out.files) > 0 {
-		b.WriteString(w.t("export.saved-files", nil))
+		if dir != "" {
+			// CLDR plural forms: "Saved 1 file", "Сохранено 3 файла"… (plural.<lang>.json)
+			b.WriteString(w.t("export.saved", map[string]any{"Count": len(out.files), "Dir": dir}))
+		} else {
+			b.WriteString(w.t("export.saved-files", nil))
+		}
 		for _, f := range out.files {
 			b.WriteString("\n• " + f.Path)
 		}

@@ -467,7 +467,11 @@ func (p *SignInPage) showFailure(d *Diagnosis) {
 	if d.Code == "tls-untrusted" {
 		p.caRow.Show()
 		if issuer := d.Args["Issuer"]; issuer != "" {
-			p.Certificate.SetText(w.t("signin.cert-issuer", map[string]string{"Issuer": issuer}))
+			text := w.t("signin.cert-issuer", map[string]string{"Issuer": issuer})
+			if d.Args["Fingerprint"] != "" {
+				text += "\n" + w.t("signin.cert-details", d.Args)
+			}
+			p.Certificate.SetText(text)
 			p.Certificate.Show()
 		}
 	}

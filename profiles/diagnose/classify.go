@@ -2,7 +2,9 @@ package diagnose
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net"
@@ -149,10 +151,8 @@ func classifyErr(f Failure, args map[string]string) (Code, bool) {
 		errors.As(err, &inv)
 	}
 	if inv.Cert != nil {
-		args["NotBefore"] = inv.Cert.NotBefore.Local().Format(timeLayout)
-		args["NotAfter"] = inv.Cert.NotAfter.Local().Format(timeLayout)
+		certArgs(args, inv.Cert)
 		args["Now"] = f.Now.Local().Format(timeLayout)
-		args["Issuer"] = issuerName(inv.Cert)
 		switch inv.Reason {
 		case x509.Expired:
 			if f.Now.Before(inv.Cert.NotBefore) {
@@ -172,13 +172,13 @@ func classifyErr(f Failure, args map[string]string) (Code, bool) {
 			names = []string{hn.Certificate.Subject.CommonName}
 		}
 		args["Names"] = strings.Join(names, ", ")
-		args["Issuer"] = issuerName(hn.Certificate)
+		certArgs(args, hn.Certificate)
 		return TLSNameMismatch, true
 	}
 	var ua x509.UnknownAuthorityError
 	if errors.As(err, &ua) {
 		if ua.Cert != nil {
-			args["Issuer"] = issuerName(ua.Cert)
+			certArgs(args, ua.Cert)
 			if p := Interceptor(ua.Cert); p != "" {
 				args["Product"] = p
 				return TLSIntercepted, true
@@ -463,4 +463,19 @@ func hasStage(list []Stage, s Stage) bool {
 		}
 	}
 	return false
+}
+
+// certArgs describes the server's certificate for a person who must decide
+// whether to trust it: who issued it, its SHA-256 fingerprint (to compare
+// with the one IT gives) and its validity.
+func certArgs(args map[string]string, c *x509.Certificate) {
+	args["Issuer"] = issuerName(c)
+	sum := sha256.Sum256(c.Raw)
+	hexes := make([]string, len(sum))
+	for i, b := range sum {
+		hexes[i] = strings.ToUpper(hex.EncodeToString([]byte{b}))
+	}
+	args["Fingerprint"] = strings.Join(hexes, ":")
+	args["NotBefore"] = c.NotBefore.Local().Format(timeLayout)
+	args["NotAfter"] = c.NotAfter.Local().Format(timeLayout)
 }
