@@ -82,9 +82,6 @@ func TestStartupErrorWindow(t *testing.T) {
 		}
 	}
 	t.Logf("screenshot: %s", shot)
-	if !strings.Contains(stderr.String(), "incoming[0].port") {
-		t.Errorf("standard error does not name the wrong field:\n%s", stderr.String())
-	}
 	key := exec.Command("xdotool", "key", "--window", id, "Return")
 	key.Env = env
 	key.Run()
@@ -93,6 +90,10 @@ func TestStartupErrorWindow(t *testing.T) {
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
 			t.Errorf("exit: %v, want status 2", err)
+		}
+		// Read only now: the program writes it while it runs.
+		if !strings.Contains(stderr.String(), "incoming[0].port") {
+			t.Errorf("standard error does not name the wrong field:\n%s", stderr.String())
 		}
 	case <-time.After(30 * time.Second):
 		t.Error("Enter on the window's button did not end the program")
