@@ -134,7 +134,9 @@ func (r *Report) first(match func(Kind) bool) (SourceResult, bool) {
 	return SourceResult{}, false
 }
 
-// sourceProblems judges what the questions answered.
+// sourceProblems judges what the questions answered: one check after another
+// in the order the report lists them, which is why it is one long function
+// (81 lines) rather than many small ones that would each need the whole report.
 func sourceProblems(rep *Report, add func(string, string, map[string]string)) {
 	httpsAC, httpsOK := rep.first(func(k Kind) bool { return k == KindAutoconfigHTTPS || k == KindAutoconfigHTTPSWellKnown })
 	httpAC, httpOK := rep.first(func(k Kind) bool { return k == KindAutoconfigHTTP || k == KindAutoconfigHTTPWellKnown })
