@@ -360,3 +360,34 @@ func (a *attempt) upgrade() (string, error) {
 	}
 	return detail, nil
 }
+
+// preLogin is what the three clients share before they sign in: connect,
+// read the greeting and the capabilities (one step, so a server that greets
+// and then says nothing is seen as such), and upgrade with STARTTLS/STLS
+// when the security asks for it (its own step, before anything is sent).
+func (a *attempt) preLogin() (mailwire.Greeting, error) {
+	if err := a.connect(); err != nil {
+		return mailwire.Greeting{}, err
+	}
+	var greeting mailwire.Greeting
+	err := a.step(StepGreeting, func() (string, error) {
+		g, err := a.w.Greeting()
+		if err != nil {
+			return "", a.wireFail(diagnose.StageGreeting, err)
+		}
+		greeting = g
+		if err := a.capabilities(); err != nil {
+			return "", err
+		}
+		return g.Line, nil
+	})
+	if err != nil {
+		return greeting, err
+	}
+	if a.srv.Security == profiles.SecuritySTARTTLS {
+		if err := a.step(StepStartTLS, a.upgrade); err != nil {
+			return greeting, err
+		}
+	}
+	return greeting, nil
+}

@@ -9,7 +9,6 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-sasl"
 
-	"mailsetup/profiles"
 	"mailsetup/profiles/diagnose"
 )
 
@@ -18,29 +17,11 @@ import (
 // anything is sent), then github.com/emersion/go-imap/v2 for the sign-in,
 // EXAMINE INBOX and LOGOUT.
 func (a *attempt) imap() error {
-	if err := a.connect(); err != nil {
-		return err
-	}
-	var greeting string
-	err := a.step(StepGreeting, func() (string, error) {
-		g, err := a.w.Greeting()
-		if err != nil {
-			return "", a.wireFail(diagnose.StageGreeting, err)
-		}
-		greeting = g.Line
-		if err := a.capabilities(); err != nil {
-			return "", err
-		}
-		return g.Line, nil
-	})
+	g, err := a.preLogin()
 	if err != nil {
 		return err
 	}
-	if a.srv.Security == profiles.SecuritySTARTTLS {
-		if err := a.step(StepStartTLS, a.upgrade); err != nil {
-			return err
-		}
-	}
+	greeting := g.Line
 	// Hand the connection to go-imap, replaying a greeting for it.
 	c := imapclient.New(a.w.Stream("* OK "+greetingText(greeting)+"\r\n"), nil)
 	defer c.Close()

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 
-	"mailsetup/profiles"
 	"mailsetup/profiles/diagnose"
 	"mailsetup/profiles/internal/mailwire"
 )
@@ -34,26 +33,8 @@ func (a *attempt) pop3Cmd(cmd string) (string, error) {
 
 // pop3 checks a POP3 server: greeting, CAPA, STLS, sign-in, STAT, QUIT.
 func (a *attempt) pop3() error {
-	if err := a.connect(); err != nil {
+	if _, err := a.preLogin(); err != nil {
 		return err
-	}
-	err := a.step(StepGreeting, func() (string, error) {
-		g, err := a.w.Greeting()
-		if err != nil {
-			return "", a.wireFail(diagnose.StageGreeting, err)
-		}
-		if err := a.capabilities(); err != nil {
-			return "", err
-		}
-		return g.Line, nil
-	})
-	if err != nil {
-		return err
-	}
-	if a.srv.Security == profiles.SecuritySTARTTLS {
-		if err := a.step(StepStartTLS, a.upgrade); err != nil {
-			return err
-		}
 	}
 	var mechs []string
 	if a.k.HasSASL("PLAIN") {
@@ -67,7 +48,7 @@ func (a *attempt) pop3() error {
 			return "", fail(diagnose.StageAuth, diagnose.ErrPlaintextRefused, a.k.String())
 		})
 	}
-	err = a.signIn(mechs, func(user, mech string) (string, error) {
+	err := a.signIn(mechs, func(user, mech string) (string, error) {
 		if mech == "PLAIN" {
 			blob := base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + string(a.opts.Password)))
 			line, err := a.pop3Cmd("AUTH PLAIN " + blob)

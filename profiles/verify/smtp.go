@@ -12,7 +12,6 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
-	"mailsetup/profiles"
 	"mailsetup/profiles/diagnose"
 )
 
@@ -21,29 +20,11 @@ import (
 // sent), then github.com/emersion/go-smtp signs in and, only with
 // Options.SendTest, sends one message from the address to itself.
 func (a *attempt) smtp() error {
-	if err := a.connect(); err != nil {
-		return err
-	}
-	var greeting string
-	err := a.step(StepGreeting, func() (string, error) {
-		g, err := a.w.Greeting()
-		if err != nil {
-			return "", a.wireFail(diagnose.StageGreeting, err)
-		}
-		greeting = g.Text
-		if err := a.capabilities(); err != nil {
-			return "", err
-		}
-		return g.Line, nil
-	})
+	g, err := a.preLogin()
 	if err != nil {
 		return err
 	}
-	if a.srv.Security == profiles.SecuritySTARTTLS {
-		if err := a.step(StepStartTLS, a.upgrade); err != nil {
-			return err
-		}
-	}
+	greeting := g.Text
 	// Hand the connection to go-smtp, replaying the greeting for it.
 	rc := a.w.Stream("220 " + firstLine(greeting) + "\r\n")
 	c := smtp.NewClient(rc)
