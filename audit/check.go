@@ -104,7 +104,7 @@ func kindRank(k Kind) int {
 // srvRank orders the SRV questions as srvServices lists them.
 func srvRank(u string) int {
 	for i, s := range srvServices {
-		if len(u) >= len(s.name) && u[:len(s.name)] == s.name {
+		if len(u) >= len(s.Name) && u[:len(s.Name)] == s.Name {
 			return i
 		}
 	}

@@ -111,13 +111,13 @@ func srvZone(domain string, cfg *profiles.Config) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "; SRV records for %s (RFC 6186, RFC 8314), zone-file syntax. Written by mailsetup check-domain.\n", domain)
 	for _, svc := range srvServices {
-		rr := &dns.SRV{Hdr: dns.RR_Header{Name: svc.name + dns.Fqdn(domain), Rrtype: dns.TypeSRV, Class: dns.ClassINET, Ttl: 3600}, Target: "."}
+		rr := &dns.SRV{Hdr: dns.RR_Header{Name: svc.Name + dns.Fqdn(domain), Rrtype: dns.TypeSRV, Class: dns.ClassINET, Ttl: 3600}, Target: "."}
 		list := cfg.Incoming
-		if svc.protocol == profiles.SMTP {
+		if svc.Protocol == profiles.SMTP {
 			list = cfg.Outgoing
 		}
 		for _, s := range list {
-			if s.Protocol == svc.protocol && s.Security == svc.security {
+			if s.Protocol == svc.Protocol && s.Security == svc.Security {
 				rr.Priority, rr.Weight, rr.Port, rr.Target = 0, 1, uint16(s.Port), dns.Fqdn(s.Host)
 				break
 			}

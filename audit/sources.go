@@ -21,23 +21,9 @@ import (
 	"mailsetup/profiles/knowledge"
 )
 
-// srvService is one RFC 6186 / RFC 8314 record name.
-type srvService struct {
-	name     string
-	protocol profiles.Protocol
-	security profiles.Security
-}
-
-// srvServices are the six records of RFC 6186 §3 and RFC 8314 §5.1, with
-// implicit TLS first (RFC 8314 §3).
-var srvServices = []srvService{
-	{"_imaps._tcp.", profiles.IMAP, profiles.SecurityTLS},
-	{"_imap._tcp.", profiles.IMAP, profiles.SecuritySTARTTLS},
-	{"_pop3s._tcp.", profiles.POP3, profiles.SecurityTLS},
-	{"_pop3._tcp.", profiles.POP3, profiles.SecuritySTARTTLS},
-	{"_submissions._tcp.", profiles.SMTP, profiles.SecurityTLS},
-	{"_submission._tcp.", profiles.SMTP, profiles.SecuritySTARTTLS},
-}
+// srvServices are the six records of RFC 6186 §3 and RFC 8314 §5.1, the
+// same list discovery asks (discover.SRVRecords), implicit TLS first.
+var srvServices = discover.SRVRecords()
 
 // askAll starts every question at once and calls emit (from one goroutine
 // at a time) with each answer as it arrives. It returns when all are done;
@@ -300,9 +286,9 @@ func (c *checker) mx(ctx context.Context) []SourceResult {
 }
 
 // srv reads one RFC 6186 record. A lone "." target means "not offered".
-func (c *checker) srv(ctx context.Context, s srvService) SourceResult {
+func (c *checker) srv(ctx context.Context, s discover.SRVRecord) SourceResult {
 	t0 := time.Now()
-	r := SourceResult{Source: profiles.SourceSRV, Kind: KindSRV, URL: s.name + c.addr}
+	r := SourceResult{Source: profiles.SourceSRV, Kind: KindSRV, URL: s.Name + c.addr}
 	rrs, ad, err := c.dns.query(ctx, r.URL, dns.TypeSRV)
 	if err != nil {
 		return finish(&r, t0, err)
@@ -323,8 +309,8 @@ func (c *checker) srv(ctx context.Context, s srvService) SourceResult {
 			parts = append(parts, fmt.Sprintf("unusable record %s:%d", host, rec.Port))
 			continue
 		}
-		e := Endpoint{Protocol: s.protocol, Host: host, Port: int(rec.Port), Security: s.security}
-		if s.protocol == profiles.SMTP {
+		e := Endpoint{Protocol: s.Protocol, Host: host, Port: int(rec.Port), Security: s.Security}
+		if s.Protocol == profiles.SMTP {
 			r.Outgoing = append(r.Outgoing, e)
 		} else {
 			r.Incoming = append(r.Incoming, e)

@@ -28,3 +28,21 @@ func AutodiscoverRequest(addr profiles.Address) []byte {
 	_ = xml.EscapeText(&b, []byte(addr.String()))
 	return []byte(fmt.Sprintf(autodiscoverRequest, b.String()))
 }
+
+// SRVRecord is one of the six SRV record names of RFC 6186 §3 and RFC 8314
+// §5.1 ("_imaps._tcp.") with the server kind it announces.
+type SRVRecord struct {
+	Name     string
+	Protocol profiles.Protocol
+	Security profiles.Security
+}
+
+// SRVRecords lists them as the SRV source asks them, implicit TLS first
+// (RFC 8314 §3), so the domain audit asks and publishes the same six.
+func SRVRecords() []SRVRecord {
+	out := make([]SRVRecord, len(srvServices))
+	for i, s := range srvServices {
+		out[i] = SRVRecord{Name: s.name, Protocol: s.protocol, Security: s.security}
+	}
+	return out
+}
