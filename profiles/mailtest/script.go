@@ -42,9 +42,13 @@ func (c *Conn) Send(lines ...string) {
 	if c.Delay > 0 {
 		time.Sleep(c.Delay)
 	}
+	// One write: lines a script sends together arrive together, as a real
+	// server's do, whatever the machine's load.
+	var b []byte
 	for _, l := range lines {
-		_, _ = c.Write([]byte(l + "\r\n"))
+		b = append(b, l+"\r\n"...)
 	}
+	_, _ = c.Write(b)
 }
 
 // StartTLS upgrades the connection as a server with cfg.

@@ -79,28 +79,42 @@ func TestHugeCertificateChain(t *testing.T) {
 
 // TestDataBeforeTLS: bytes sent after the STARTTLS "go ahead" and before
 // the handshake end the check with starttls-injection and nothing is sent.
+//
+// The injected lines come in the same TCP segment as the "go ahead" (seen
+// in the read buffer), or in a later one (seen as the first byte where the
+// TLS handshake should be: not a TLS record).
 func TestDataBeforeTLS(t *testing.T) {
-	sc := mailtest.ServeScript(t, nil, func(c *mailtest.Conn) {
-		c.Send("220 scripted ESMTP")
-		for {
-			line, ok := c.ReadLine()
-			if !ok {
-				return
+	for _, split := range []bool{false, true} {
+		sc := mailtest.ServeScript(t, nil, func(c *mailtest.Conn) {
+			c.Send("220 scripted ESMTP")
+			for {
+				line, ok := c.ReadLine()
+				if !ok {
+					return
+				}
+				switch strings.ToUpper(strings.Fields(line + " x")[0]) {
+				case "EHLO":
+					c.Send("250-scripted", "250 STARTTLS")
+				case "STARTTLS":
+					if split {
+						c.Send("220 go ahead")
+						time.Sleep(150 * time.Millisecond)
+						c.Send("250-injected", "250 AUTH PLAIN")
+					} else {
+						c.Send("220 go ahead", "250-injected", "250 AUTH PLAIN")
+					}
+				default:
+					c.Send("502 no")
+				}
 			}
-			switch strings.ToUpper(strings.Fields(line + " x")[0]) {
-			case "EHLO":
-				c.Send("250-scripted", "250 STARTTLS")
-			case "STARTTLS":
-				c.Send("220 go ahead", "250-injected", "250 AUTH PLAIN")
-			default:
-				c.Send("502 no")
-			}
+		})
+		s := srv(profiles.SMTP, "127.0.0.1", sc.Port, profiles.SecuritySTARTTLS)
+		o := quickOpts(nil, secretPassword)
+		o.StepTimeout = 5 * time.Second // it fails at once; a busy machine must not turn it into a timeout
+		chk := checkT(t, context.Background(), oneServer("ivan@example.org", s), s, o)
+		if chk.OK || chk.Diagnosis == nil || chk.Diagnosis.Code != diagnose.StartTLSInjection {
+			t.Fatalf("split=%v: got %+v, want %s", split, chk.Diagnosis, diagnose.StartTLSInjection)
 		}
-	})
-	s := srv(profiles.SMTP, "127.0.0.1", sc.Port, profiles.SecuritySTARTTLS)
-	chk := checkT(t, context.Background(), oneServer("ivan@example.org", s), s, quickOpts(nil, secretPassword))
-	if chk.OK || chk.Diagnosis == nil || chk.Diagnosis.Code != diagnose.StartTLSInjection {
-		t.Fatalf("got %+v, want %s", chk.Diagnosis, diagnose.StartTLSInjection)
 	}
 }
 

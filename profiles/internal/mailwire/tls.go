@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"net"
 	"strings"
 )
 
@@ -57,7 +58,29 @@ func (c *Conn) StartTLS(cfg *tls.Config) (tls.ConnectionState, error) {
 	if c.br.Buffered() > 0 {
 		return tls.ConnectionState{}, ErrDataBeforeTLS
 	}
-	return c.Handshake(cfg)
+	return c.handshake(cfg, true)
+}
+
+// tlsFirstByte sees the first byte the server sends after STARTTLS. A TLS
+// server's first record is a handshake (0x16) or an alert (0x15); anything
+// else is plain text sent where the handshake should be: injected lines
+// that came in a later TCP segment than the "go ahead" (so the buffer check
+// above could not see them).
+type tlsFirstByte struct {
+	net.Conn
+	seen, plain bool
+}
+
+func (f *tlsFirstByte) Read(p []byte) (int, error) {
+	n, err := f.Conn.Read(p)
+	if n > 0 && !f.seen {
+		f.seen = true
+		if p[0] != 0x16 && p[0] != 0x15 {
+			f.plain = true
+			return 0, ErrDataBeforeTLS
+		}
+	}
+	return n, err
 }
 
 // HandshakeError is a failed TLS handshake (the certificate, the version,
@@ -75,8 +98,20 @@ func (e *HandshakeError) Unwrap() error { return e.Err }
 // chain longer than MaxCerts or larger than MaxCertBytes: a hostile chain
 // would otherwise cost the chain builder time and memory before failing.
 func (c *Conn) Handshake(cfg *tls.Config) (tls.ConnectionState, error) {
-	tc := tls.Client(c.cur, c.guard(cfg))
+	return c.handshake(cfg, false)
+}
+
+func (c *Conn) handshake(cfg *tls.Config, afterStartTLS bool) (tls.ConnectionState, error) {
+	var under net.Conn = c.cur
+	fb := &tlsFirstByte{Conn: c.cur}
+	if afterStartTLS {
+		under = fb
+	}
+	tc := tls.Client(under, c.guard(cfg))
 	if err := tc.HandshakeContext(c.ctx); err != nil {
+		if fb.plain {
+			return tls.ConnectionState{}, ErrDataBeforeTLS
+		}
 		if le := c.Err(); le != nil {
 			return tls.ConnectionState{}, le
 		}
