@@ -17,8 +17,6 @@ type GuidePage struct {
 	Heading *widget.Label
 	Text    *widget.Label
 	Picture *fyne.Container
-	// Prev and NextStep move inside the guide.
-	Prev, NextStep *widget.Button
 	// Position says "Step 2 of 6".
 	Position *widget.Label
 
@@ -35,8 +33,6 @@ func newGuidePage(w *Wizard) *GuidePage {
 	p.Text = w.label("")
 	p.Picture = container.NewStack()
 	p.Position = &widget.Label{}
-	p.Prev = widget.NewButton(w.t("instructions.prev", nil), func() { p.show(p.index - 1) })
-	p.NextStep = widget.NewButton(w.t("instructions.next", nil), func() { p.show(p.index + 1) })
 	p.Program = widget.NewSelect(nil, func(name string) {
 		for id, n := range p.names {
 			if n == name {
@@ -46,7 +42,7 @@ func newGuidePage(w *Wizard) *GuidePage {
 	})
 	p.box = container.NewBorder(
 		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(w.t("instructions.program", nil)), nil, p.Program), p.Heading),
-		container.NewBorder(nil, nil, p.Prev, p.NextStep, container.NewCenter(p.Position)),
+		container.NewCenter(p.Position), // the wizard's Back and Next move through the steps
 		nil, nil,
 		container.NewBorder(p.Text, nil, nil, nil, p.Picture),
 	)
@@ -58,7 +54,32 @@ func (p *GuidePage) content() fyne.CanvasObject { return p.box }
 func (p *GuidePage) titleKey() string           { return "instructions.title" }
 func (p *GuidePage) focus() fyne.Focusable      { return nil }
 
-func (p *GuidePage) canNext() (bool, string) { return true, "nav.next" }
+func (p *GuidePage) canNext() (bool, string) {
+	if p.index < len(p.steps)-1 {
+		return true, "instructions.next"
+	}
+	return true, "nav.next"
+}
+
+// forward shows the guide's next step and reports whether there was one:
+// one navigation (the wizard's Next), not a second one nested inside the
+// page (ux.md problem 12).
+func (p *GuidePage) forward() bool {
+	if p.index >= len(p.steps)-1 {
+		return false
+	}
+	p.show(p.index + 1)
+	return true
+}
+
+// back shows the guide's previous step and reports whether there was one.
+func (p *GuidePage) back() bool {
+	if p.index == 0 || len(p.steps) == 0 {
+		return false
+	}
+	p.show(p.index - 1)
+	return true
+}
 
 // reset offers the guides of the exported formats (or all of them).
 func (p *GuidePage) reset() {
@@ -138,8 +159,6 @@ func (p *GuidePage) show(i int) {
 		p.Text.SetText(w.t("instructions.none", nil))
 		p.Picture.RemoveAll()
 		p.Position.SetText("")
-		p.Prev.Disable()
-		p.NextStep.Disable()
 		w.refreshNav()
 		return
 	}
@@ -152,16 +171,6 @@ func (p *GuidePage) show(i int) {
 		p.Picture.Add(fitPicture(s.Picture))
 	}
 	p.Position.SetText(w.t("instructions.position", map[string]int{"N": i + 1, "Total": len(p.steps)}))
-	if i == 0 {
-		p.Prev.Disable()
-	} else {
-		p.Prev.Enable()
-	}
-	if i == len(p.steps)-1 {
-		p.NextStep.Disable()
-	} else {
-		p.NextStep.Enable()
-	}
 	if w.step == StepGuide {
 		w.refreshNav()
 	}

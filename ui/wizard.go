@@ -62,6 +62,7 @@ type Wizard struct {
 	steps  *widget.Label
 	dialog dialog.Dialog // the question on screen, if any
 	body   *fyne.Container
+	footer *fyne.Container // Back and Next: laid out again when Next's text changes
 
 	// shared state
 	state wizardState
@@ -158,6 +159,7 @@ func (w *Wizard) build() {
 	}
 	header := container.NewBorder(nil, nil, nil, container.NewVBox(w.Language), heading)
 	footer := container.NewBorder(nil, nil, w.Back, w.Next)
+	w.footer = footer
 	w.Content = container.NewBorder(
 		container.NewVBox(header, widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), footer),
@@ -265,7 +267,12 @@ func (w *Wizard) refreshNav() {
 		w.Back.Show()
 	}
 	ok, key := w.page(w.step).canNext()
-	w.Next.SetText(w.t(key, nil))
+	if text := w.t(key, nil); w.Next.Text != text {
+		w.Next.SetText(text)
+		if w.footer != nil {
+			w.footer.Refresh() // a longer text ("Next step") needs a wider button
+		}
+	}
 	if ok {
 		w.Next.Enable()
 	} else {
@@ -329,6 +336,9 @@ func (w *Wizard) GoNext() {
 		w.Guide.reset()
 		w.show(StepGuide)
 	case StepGuide:
+		if w.Guide.forward() {
+			return
+		}
 		w.show(StepDone)
 	case StepDone:
 		w.Finish()
@@ -347,6 +357,9 @@ func (w *Wizard) GoBack() {
 	w.cancelWork()
 	if w.step == StepSignIn && w.presetConfig() {
 		w.show(StepAddress)
+		return
+	}
+	if w.step == StepGuide && w.Guide.back() {
 		return
 	}
 	if w.step > StepAddress {

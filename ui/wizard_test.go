@@ -225,11 +225,16 @@ func TestWizardWalk(t *testing.T) {
 	if w.Guide.Heading.Text != "ios 1" {
 		t.Fatalf("guide heading %q", w.Guide.Heading.Text)
 	}
-	test.Tap(w.Guide.NextStep)
+	w.GoNext() // the wizard's Next moves through the guide (one navigation)
+	h.mustStep(StepGuide)
 	if w.Guide.Heading.Text != "ios 2" {
 		t.Fatalf("guide step 2: %q", w.Guide.Heading.Text)
 	}
-	// Esc = Back
+	// Esc = Back: to the guide's first step, then to the export step
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.Guide.Heading.Text != "ios 1" {
+		t.Fatalf("Back from guide step 2: %q", w.Guide.Heading.Text)
+	}
 	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	h.mustStep(StepExport)
 }
