@@ -94,7 +94,9 @@ xdotool mousemove --window "$win" $((w * 975 / 1000 - 47)) $((h * 975 / 1000 - 2
 shot saved 1.5
 key Return                          # Next: instructions
 shot guide 1.5
-key Return                          # Next: the summary
+key Return                          # Next: the guide's next step (one navigation)
+shot guide-step-2 1.5
+key Return                          # the last step's Next: the summary
 shot done
 cleanup
 trap - EXIT
