@@ -17,7 +17,7 @@ import (
 func BenchmarkCheckSlowDomain(b *testing.B) {
 	e := newEnv(b)
 	e.delay = 250 * time.Millisecond
-	e.dns.delay = 250 * time.Millisecond
+	e.dns.SetDelay(250 * time.Millisecond)
 	e.good()
 	e.serve("example.test:443", "/autodiscover/autodiscover.xml", poxXML("old.example.test", 993, "mail.example.test", 465))
 	e.nw.blackhole("old.example.test:993")

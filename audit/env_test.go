@@ -20,8 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/miekg/dns"
-
 	"mailsetup/profiles/mailtest"
 )
 
@@ -85,59 +83,13 @@ func (n *network) Dial(ctx context.Context, _, address string) (net.Conn, error)
 	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 }
 
-// dnsServer is a real miekg/dns server on loopback answering from a table.
-type dnsServer struct {
-	addr  string
-	mu    sync.Mutex
-	rrs   map[string][]dns.RR
-	ad    bool
-	delay time.Duration
-}
+// dnsServer is mailtest's DNS server on loopback, with this package's
+// short names.
+type dnsServer struct{ *mailtest.DNS }
 
-func newDNS(t testing.TB) *dnsServer {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds := &dnsServer{addr: pc.LocalAddr().String(), rrs: map[string][]dns.RR{}}
-	srv := &dns.Server{PacketConn: pc, Handler: ds}
-	started := make(chan struct{})
-	srv.NotifyStartedFunc = func() { close(started) }
-	go func() { _ = srv.ActivateAndServe() }()
-	<-started
-	t.Cleanup(func() { _ = srv.Shutdown() })
-	return ds
-}
+func newDNS(t testing.TB) *dnsServer { return &dnsServer{mailtest.NewDNS(t)} }
 
-func (ds *dnsServer) add(records ...string) {
-	ds.mu.Lock()
-	defer ds.mu.Unlock()
-	for _, s := range records {
-		rr, err := dns.NewRR(s)
-		if err != nil {
-			panic(err)
-		}
-		k := strings.ToLower(rr.Header().Name) + "/" + dns.TypeToString[rr.Header().Rrtype]
-		ds.rrs[k] = append(ds.rrs[k], rr)
-	}
-}
-
-func (ds *dnsServer) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
-	ds.mu.Lock()
-	q := req.Question[0]
-	rrs, ad, delay := ds.rrs[strings.ToLower(q.Name)+"/"+dns.TypeToString[q.Qtype]], ds.ad, ds.delay
-	ds.mu.Unlock()
-	time.Sleep(delay)
-	m := new(dns.Msg)
-	m.SetReply(req)
-	m.AuthenticatedData = ad && req.AuthenticatedData
-	m.Answer = rrs
-	if len(rrs) == 0 {
-		m.Rcode = dns.RcodeNameError
-	}
-	_ = w.WriteMsg(m)
-}
+func (ds *dnsServer) add(records ...string) { ds.Add(records...) }
 
 // env is one scenario: DNS, web servers and mail servers on loopback.
 type env struct {
@@ -199,7 +151,7 @@ func (e *env) leaf(names ...string) *mailtest.Leaf {
 }
 
 func (e *env) opts() Options {
-	return Options{DNS: e.dns.addr, ISPDB: "https://ispdb.test/v1.1/", RootCAs: e.ca.Pool(), Dial: e.nw.Dial,
+	return Options{DNS: e.dns.Addr, ISPDB: "https://ispdb.test/v1.1/", RootCAs: e.ca.Pool(), Dial: e.nw.Dial,
 		Timeout: 10 * time.Second, ProbeTimeout: 3 * time.Second}
 }
 
@@ -410,7 +362,7 @@ func poxXML(imapHost string, imapPort int, smtpHost string, smtpPort int) string
 // Autodiscover, the six SRV records (POP3 "not offered"), DNSSEC-signed
 // answers, and IMAP 993/143, SMTP 465/587 with good certificates.
 func (e *env) good() {
-	e.dns.ad = true
+	e.dns.SetAD(true)
 	e.dns.add("example.test. 300 IN MX 10 mx.example.test.",
 		"_imaps._tcp.example.test. 300 IN SRV 0 1 993 mail.example.test.",
 		"_imap._tcp.example.test. 300 IN SRV 0 1 143 mail.example.test.",

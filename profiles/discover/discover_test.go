@@ -34,7 +34,7 @@ func newWorld(t testing.TB) *world {
 
 func (w *world) opts(srcs ...profiles.Source) Options {
 	return Options{
-		Sources: srcs, Dial: w.nw.Dial, RootCAs: w.ca.pool, DNS: w.dns.addr,
+		Sources: srcs, Dial: w.nw.Dial, RootCAs: w.ca.pool, DNS: w.dns.Addr,
 		Timeout: 5 * time.Second, ProbeTimeout: time.Second,
 		ISPDB: "https://ispdb.test/v1.1/",
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"io"
 	"log"
+	"mailsetup/profiles/mailtest"
 	"math/big"
 	"net"
 	"net/http"
@@ -24,7 +25,6 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-smtp"
-	"github.com/miekg/dns"
 
 	"mailsetup/profiles"
 )
@@ -173,62 +173,13 @@ func httpServer(t testing.TB, nw *network, h http.Handler, names ...string) *htt
 	return srv
 }
 
-// dnsServer is a real DNS server on loopback answering from a table.
-type dnsServer struct {
-	addr  string
-	mu    sync.Mutex
-	rrs   map[string][]dns.RR // key: lower-case fqdn + "/" + type
-	ad    bool
-	delay time.Duration
-	seen  []string
-}
+// dnsServer is mailtest's DNS server on loopback, with this package's
+// short names.
+type dnsServer struct{ *mailtest.DNS }
 
-func newDNS(t testing.TB) *dnsServer {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds := &dnsServer{addr: pc.LocalAddr().String(), rrs: map[string][]dns.RR{}}
-	srv := &dns.Server{PacketConn: pc, Handler: ds}
-	started := make(chan struct{})
-	srv.NotifyStartedFunc = func() { close(started) }
-	go func() { _ = srv.ActivateAndServe() }()
-	<-started
-	t.Cleanup(func() { _ = srv.Shutdown() })
-	return ds
-}
+func newDNS(t testing.TB) *dnsServer { return &dnsServer{mailtest.NewDNS(t)} }
 
-func (ds *dnsServer) add(records ...string) {
-	ds.mu.Lock()
-	defer ds.mu.Unlock()
-	for _, s := range records {
-		rr, err := dns.NewRR(s)
-		if err != nil {
-			panic(err)
-		}
-		k := strings.ToLower(rr.Header().Name) + "/" + dns.TypeToString[rr.Header().Rrtype]
-		ds.rrs[k] = append(ds.rrs[k], rr)
-	}
-}
-
-func (ds *dnsServer) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
-	ds.mu.Lock()
-	q := req.Question[0]
-	k := strings.ToLower(q.Name) + "/" + dns.TypeToString[q.Qtype]
-	ds.seen = append(ds.seen, k)
-	rrs, ad, delay := ds.rrs[k], ds.ad, ds.delay
-	ds.mu.Unlock()
-	time.Sleep(delay)
-	m := new(dns.Msg)
-	m.SetReply(req)
-	m.AuthenticatedData = ad && req.AuthenticatedData
-	m.Answer = rrs
-	if len(rrs) == 0 {
-		m.Rcode = dns.RcodeNameError
-	}
-	_ = w.WriteMsg(m)
-}
+func (ds *dnsServer) add(records ...string) { ds.Add(records...) }
 
 // scripted starts a TCP server that runs fn on each connection and routes
 // name:port to it.
@@ -346,14 +297,6 @@ func traceOf(res *Result, src profiles.Source) profiles.TraceEntry {
 	return profiles.TraceEntry{}
 }
 
-func (ds *dnsServer) setDelay(d time.Duration) {
-	ds.mu.Lock()
-	defer ds.mu.Unlock()
-	ds.delay = d
-}
+func (ds *dnsServer) setDelay(d time.Duration) { ds.SetDelay(d) }
 
-func (ds *dnsServer) setAD(ad bool) {
-	ds.mu.Lock()
-	defer ds.mu.Unlock()
-	ds.ad = ad
-}
+func (ds *dnsServer) setAD(ad bool) { ds.SetAD(ad) }
