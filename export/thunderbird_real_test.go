@@ -456,14 +456,7 @@ func TestThunderbirdImportsZip(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Thunderbird; skipped with -short")
 	}
-	src := thunderbirdDir(t)
-	d := mailtest.StartDovecot(t)
-	inst := thunderbirdCopy(t, src)
-	writeAutoConfig(t, inst, d.CA.PEM, d.User, d.Password)
-	addr, _ := profiles.ParseAddress(d.User)
-	cfg := profiles.ManualConfig(addr,
-		profiles.Server{Protocol: profiles.IMAP, Host: "localhost", Port: d.IMAPPort, Security: profiles.SecuritySTARTTLS, Username: d.User},
-		profiles.Server{Protocol: profiles.SMTP, Host: "localhost", Port: d.SubmissionPort, Security: profiles.SecuritySTARTTLS, Username: d.User})
+	d, inst, addr, cfg := thunderbirdWithDovecot(t)
 
 	home := t.TempDir()
 	prof := filepath.Join(home, "profile")
@@ -502,4 +495,23 @@ func TestThunderbirdImportsZip(t *testing.T) {
 	if len(accs) != 4 {
 		t.Errorf("accounts after import: %v, want the 3 old ones (incl. Local Folders) and the new one", accs)
 	}
+}
+
+// thunderbirdWithDovecot is what the real-Thunderbird tests share: a real
+// Dovecot, a private copy of the installed Thunderbird that knows its
+// password and CA (AutoConfig), and STARTTLS settings for its account.
+func thunderbirdWithDovecot(t *testing.T) (*mailtest.Dovecot, string, profiles.Address, *profiles.Config) {
+	t.Helper()
+	src := thunderbirdDir(t)
+	d := mailtest.StartDovecot(t)
+	inst := thunderbirdCopy(t, src)
+	writeAutoConfig(t, inst, d.CA.PEM, d.User, d.Password)
+	addr, err := profiles.ParseAddress(d.User)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := profiles.ManualConfig(addr,
+		profiles.Server{Protocol: profiles.IMAP, Host: "localhost", Port: d.IMAPPort, Security: profiles.SecuritySTARTTLS, Username: d.User},
+		profiles.Server{Protocol: profiles.SMTP, Host: "localhost", Port: d.SubmissionPort, Security: profiles.SecuritySTARTTLS, Username: d.User})
+	return d, inst, addr, cfg
 }

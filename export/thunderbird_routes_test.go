@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"mailsetup/profiles"
-	"mailsetup/profiles/mailtest"
 )
 
 // localFolders is how accountSummary shows Thunderbird's Local Folders.
@@ -57,14 +56,7 @@ func TestThunderbirdRoutesKeepAccounts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Thunderbird nine times; skipped with -short")
 	}
-	src := thunderbirdDir(t)
-	d := mailtest.StartDovecot(t)
-	inst := thunderbirdCopy(t, src)
-	writeAutoConfig(t, inst, d.CA.PEM, d.User, d.Password)
-	addr, _ := profiles.ParseAddress(d.User)
-	cfg := profiles.ManualConfig(addr,
-		profiles.Server{Protocol: profiles.IMAP, Host: "localhost", Port: d.IMAPPort, Security: profiles.SecuritySTARTTLS, Username: d.User},
-		profiles.Server{Protocol: profiles.SMTP, Host: "localhost", Port: d.SubmissionPort, Security: profiles.SecuritySTARTTLS, Username: d.User})
+	d, inst, addr, cfg := thunderbirdWithDovecot(t)
 	cfg.Incoming = append(cfg.Incoming, profiles.Server{Protocol: profiles.POP3, Host: "localhost", Port: d.POP3Port, Security: profiles.SecuritySTARTTLS, Username: d.User})
 	acct := Account{Address: addr, DisplayName: "Alice Route", Incoming: profiles.IMAP}
 	newAcc := "imap localhost " + d.User
